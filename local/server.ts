@@ -1,0 +1,30 @@
+/** The local app: the same hono app as on Lambda, processing webhooks inline. */
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Clock } from '../shared/clock.ts';
+import { createApp } from '../shared/http/app.ts';
+import type { AppSecrets } from '../shared/http/deps.ts';
+import { processDelivery } from '../shared/shopify/deliveries.ts';
+import { DynamoDbStore } from '../shared/store/dynamodb/dynamodb-store.ts';
+
+export interface LocalAppOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  secrets: AppSecrets;
+  clock: Clock;
+  logger?: Logger;
+}
+
+export function createLocalApp(options: LocalAppOptions) {
+  const store = new DynamoDbStore(options.client, options.tableName);
+  const logger = options.logger ?? new Logger({ serviceName: 'loyalty' });
+  const app = createApp({
+    store,
+    secrets: async () => options.secrets,
+    clock: options.clock,
+    logger,
+    // Locally the effect is visible to the very next request: no queue in between.
+    deliver: (delivery, now) => processDelivery(store, delivery, now),
+  });
+  return { app, store };
+}

@@ -1,0 +1,163 @@
+/**
+ * Orders: payment earns, cancellation and refunds reverse. Each function records the event's facts
+ * on the order and then settles: whatever the facts say the order should have earned, reversed
+ * and counted toward tiers, minus what it already has. That is why the final state does not depend
+ * on the order in which Shopify delivers the events.
+ */
+import { addDays, utcDay } from '../clock.ts';
+import { takeFromLots } from '../ledger/lots.ts';
+import { pointsForSpend, proportionOf } from '../ledger/points.ts';
+import { addSpend, spendBefore } from '../ledger/spend.ts';
+import type { LedgerEntry, Lot, Member, Order } from '../ledger/types.ts';
+import type { Program } from '../program/program.ts';
+import { tierForSpend } from '../program/tiers.ts';
+import type { Change } from './change.ts';
+import type { OrderCancelled, OrderPaid, RefundCreated } from './events.ts';
+import { credit, newMember, withContact, withTier } from './members.ts';
+
+export interface OrderContext {
+  shop: string;
+  program: Program;
+  /** The order as stored, if any event of it arrived before. */
+  order?: Order;
+  /** The order's customer as stored, if enrolled. */
+  member?: Member;
+  /** The member's lots that still hold points (needed to reverse). */
+  lots: Lot[];
+  now: Date;
+}
+
+export function newOrder(shop: string, orderId: string): Order {
+  return { shop, orderId, refunds: {}, reversedPoints: 0, spendCounted: 0, rev: 0 };
+}
+
+export function orderLotId(orderId: string): string {
+  return `order:${orderId}`;
+}
+
+/** Earns on a paid order. `null` when the payment was already counted or the order is a guest's. */
+export function applyOrderPaid(ctx: OrderContext, event: OrderPaid): Change | null {
+  const order = ctx.order ?? newOrder(ctx.shop, event.orderId);
+  if (order.paid || !event.customerId) return null;
+  const member = ctx.member ?? enrolledByOrder(ctx, event);
+  const eligibleMinor = Math.max(0, event.subtotalMinor - (event.taxesIncluded ? event.includedTaxMinor : 0));
+  const tier = tierForSpend(ctx.program, spendBefore(member.spendByDay, utcDay(event.at)), event.currency);
+  const points = pointsForSpend(eligibleMinor, event.currency, ctx.program.earning.pointsPerUnit, tier.multiplier);
+  const paidOrder: Order = {
+    ...order,
+    customerId: event.customerId,
+    paid: {
+      at: event.at,
+      currency: event.currency,
+      subtotalMinor: event.subtotalMinor,
+      taxesIncluded: event.taxesIncluded,
+      includedTaxMinor: event.includedTaxMinor,
+      eligibleMinor,
+      points,
+      tier: tier.name,
+      multiplier: tier.multiplier,
+      discountCodes: event.discountCodes,
+    },
+  };
+  const lotId = orderLotId(event.orderId);
+  const earned = credit(member, {
+    id: lotId,
+    source: 'order',
+    orderId: event.orderId,
+    earnedAt: event.at,
+    expiresAt: addDays(event.at, ctx.program.expiry.days).toISOString(),
+    points,
+    remaining: points,
+  });
+  const entry: LedgerEntry = {
+    id: `earn:${event.orderId}`,
+    type: 'earn',
+    points,
+    occurredAt: event.at,
+    recordedAt: ctx.now.toISOString(),
+    balanceAfter: earned.member.balance,
+    orderId: event.orderId,
+  };
+  const lots = [...ctx.lots.filter((lot) => lot.id !== lotId), earned.lot];
+  return settle(ctx, paidOrder, earned.member, lots, { id: 'paid', at: event.at }, { lots: [earned.lot], entries: [entry] });
+}
+
+/** An order from a customer not yet enrolled enrolls them, without the signup bonus. */
+function enrolledByOrder(ctx: OrderContext, event: OrderPaid): Member {
+  const member = newMember(ctx.shop, event.customerId!, event.customer?.createdAt ?? event.at, ctx.program);
+  return (event.customer && withContact(member, event.customer.contact)) || member;
+}
+
+/** Reverses what the order earned and has not reversed yet. `null` when already cancelled. */
+export function applyOrderCancelled(ctx: OrderContext, event: OrderCancelled): Change | null {
+  const order = ctx.order ?? newOrder(ctx.shop, event.orderId);
+  if (order.cancelledAt) return null;
+  if (!order.paid && !event.customerId && !ctx.order) return null; // a guest order never earned
+  const cancelled: Order = { ...order, cancelledAt: event.at, customerId: order.customerId ?? event.customerId };
+  return settle(ctx, cancelled, ctx.member, ctx.lots, { id: 'cancel', at: event.at }, { lots: [], entries: [] });
+}
+
+/** Reverses points in proportion to the refunded eligible amount. `null` for a refund seen before. */
+export function applyRefund(ctx: OrderContext, event: RefundCreated): Change | null {
+  const order = ctx.order ?? newOrder(ctx.shop, event.orderId);
+  if (order.refunds[event.refundId]) return null;
+  const refunded: Order = {
+    ...order,
+    refunds: { ...order.refunds, [event.refundId]: { at: event.at, subtotalMinor: event.subtotalMinor, taxMinor: event.taxMinor } },
+  };
+  return settle(ctx, refunded, ctx.member, ctx.lots, { id: `refund:${event.refundId}`, at: event.at, refundId: event.refundId }, { lots: [], entries: [] });
+}
+
+/** Eligible amount refunded so far: refund subtotals, less their tax where prices include tax. */
+export function refundedEligible(order: Order): number {
+  const taxesIncluded = order.paid?.taxesIncluded ?? false;
+  return Object.values(order.refunds).reduce(
+    (sum, refund) => sum + Math.max(0, refund.subtotalMinor - (taxesIncluded ? refund.taxMinor : 0)),
+    0,
+  );
+}
+
+interface Cause {
+  id: string;
+  at: string;
+  refundId?: string;
+}
+
+/** Brings the member in line with the order's facts: reversal and tier spend. */
+function settle(ctx: OrderContext, order: Order, member: Member | undefined, lots: Lot[], cause: Cause, soFar: Pick<Change, 'lots' | 'entries'>): Change {
+  const paid = order.paid;
+  if (!paid || !member) return { order, lots: soFar.lots, entries: soFar.entries };
+
+  const refunded = Math.min(paid.eligibleMinor, refundedEligible(order));
+  const reversedTarget = order.cancelledAt ? paid.points : proportionOf(paid.points, refunded, paid.eligibleMinor);
+  const reversal = reversedTarget - order.reversedPoints;
+  const spendTarget = order.cancelledAt ? 0 : paid.eligibleMinor - refunded;
+
+  let next: Member = member;
+  const changedLots = new Map(soFar.lots.map((lot) => [lot.id, lot]));
+  const entries = [...soFar.entries];
+  if (reversal > 0) {
+    const taken = takeFromLots(lots, reversal, orderLotId(order.orderId));
+    for (const lot of taken.changed) changedLots.set(lot.id, lot);
+    next = { ...next, balance: next.balance - reversal };
+    entries.push({
+      id: `reverse:${order.orderId}:${cause.id}`,
+      type: 'reverse',
+      points: -reversal,
+      occurredAt: cause.at,
+      recordedAt: ctx.now.toISOString(),
+      balanceAfter: next.balance,
+      orderId: order.orderId,
+      ...(cause.refundId ? { refundId: cause.refundId } : {}),
+    });
+  }
+  const day = utcDay(paid.at);
+  next = { ...next, spendByDay: addSpend(next.spendByDay, day, spendTarget - order.spendCounted) };
+  next = withTier(next, day, ctx.program, paid.currency);
+  return {
+    member: next,
+    order: { ...order, reversedPoints: Math.max(order.reversedPoints, reversedTarget), spendCounted: spendTarget },
+    lots: [...changedLots.values()],
+    entries,
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * The use case behind every earning webhook: read what the event needs, let the pure core decide
+ * the change, and write it in one transaction that expects nothing read to have changed. When
+ * something did change (a concurrent delivery for the same member), read again and retry.
+ */
+import type { LoyaltyStore, Shop } from '../store/ports.ts';
+import type { Change } from './change.ts';
+import { applyCustomerCreated, applyCustomerUpdated } from './customers.ts';
+import { BusyError } from './errors.ts';
+import type { LoyaltyEvent } from './events.ts';
+import { applyOrderCancelled, applyOrderPaid, applyRefund, type OrderContext } from './orders.ts';
+import { newShop } from './shops.ts';
+
+export interface ProcessEventInput {
+  shop: string;
+  event: LoyaltyEvent;
+  /** The delivery's keys (webhook id, event id); one seen before makes this a duplicate. */
+  idempotencyKeys: string[];
+  now: Date;
+}
+
+export type ProcessEventOutcome =
+  | { outcome: 'applied'; points: number; balance?: number }
+  /** Seen before (same delivery, or the same business event under a new id), or nothing to do. */
+  | { outcome: 'duplicate' }
+  | { outcome: 'no-effect' };
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  /** Waits before attempt `attempt` (2, 3, …). */
+  backoff: (attempt: number) => Promise<void>;
+}
+
+export const defaultRetryPolicy: RetryPolicy = {
+  maxAttempts: 40,
+  backoff: (attempt) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(250, 5 * 2 ** attempt))),
+};
+
+export async function processEvent(store: LoyaltyStore, input: ProcessEventInput, retry: RetryPolicy = defaultRetryPolicy): Promise<ProcessEventOutcome> {
+  for (let attempt = 1; attempt <= retry.maxAttempts; attempt++) {
+    if (attempt > 1) await retry.backoff(attempt);
+    const result = await attemptOnce(store, input);
+    if (result !== 'conflict') return result;
+  }
+  throw new BusyError(retry.maxAttempts);
+}
+
+async function attemptOnce(store: LoyaltyStore, { shop, event, idempotencyKeys, now }: ProcessEventInput): Promise<ProcessEventOutcome | 'conflict'> {
+  const customerId = 'customerId' in event ? event.customerId : undefined;
+  const orderId = 'orderId' in event ? event.orderId : undefined;
+  const reads = await store.readForEvent({ shop, idempotencyKeys, ...(customerId ? { customerId } : {}), ...(orderId ? { orderId } : {}) });
+  if (reads.seen) return { outcome: 'duplicate' };
+
+  const currency = event.kind === 'order-paid' ? event.currency : undefined;
+  let shopWrite: Shop | undefined;
+  if (!reads.shop) shopWrite = newShop(shop, now, currency);
+  else if (currency && !reads.shop.currency) shopWrite = { ...reads.shop, currency };
+  const program = (reads.shop ?? shopWrite)!.program;
+
+  let change: Change | null;
+  if (event.kind === 'customer-created' || event.kind === 'customer-updated') {
+    const ctx = { shop, program, now, ...(reads.member ? { member: reads.member } : {}) };
+    change = event.kind === 'customer-created' ? applyCustomerCreated(ctx, event) : applyCustomerUpdated(ctx, event);
+  } else {
+    // A refund names only its order; the order (if it arrived first) names the customer.
+    const owner = reads.order?.customerId ?? customerId;
+    const member = owner === customerId ? reads.member : owner ? await store.getMember(shop, owner) : undefined;
+    const reverses = event.kind !== 'order-paid' || Boolean(reads.order?.cancelledAt || Object.keys(reads.order?.refunds ?? {}).length);
+    const lots = member && reverses ? await store.activeLots(shop, member.customerId) : [];
+    const ctx: OrderContext = { shop, program, lots, now, ...(reads.order ? { order: reads.order } : {}), ...(member ? { member } : {}) };
+    change = event.kind === 'order-paid' ? applyOrderPaid(ctx, event) : event.kind === 'order-cancelled' ? applyOrderCancelled(ctx, event) : applyRefund(ctx, event);
+  }
+
+  if (!change) {
+    // Nothing to change, but a shop seen for the first time is still created.
+    if (shopWrite) {
+      const created = await store.commit({ shop, change: { lots: [], entries: [] }, idempotencyKeys: [], shopRecord: shopWrite, now });
+      if (created === 'conflict') return 'conflict';
+    }
+    return event.kind === 'order-paid' && !event.customerId ? { outcome: 'no-effect' } : { outcome: 'duplicate' };
+  }
+  const result = await store.commit({ shop, change, idempotencyKeys, ...(shopWrite ? { shopRecord: shopWrite } : {}), now });
+  if (result !== 'committed') return result === 'duplicate' ? { outcome: 'duplicate' } : 'conflict';
+  return {
+    outcome: 'applied',
+    points: change.entries.reduce((sum, entry) => sum + entry.points, 0),
+    ...(change.member ? { balance: change.member.balance } : {}),
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * The service's HTTP app: the same hono app behind the local server and the Lambda functions.
+ * Handlers parse, call the core and answer; `onError` is the only place errors become answers.
+ */
+import { Hono } from 'hono';
+import { BusyError } from '../earning/errors.ts';
+import { InvalidProgramError } from '../program/program.ts';
+import { InvalidPayloadError } from '../shopify/errors.ts';
+import { InvalidCursorError } from '../store/ports.ts';
+import type { AppDeps } from './deps.ts';
+import { HttpProblem, problem } from './problems.ts';
+import { proxyRoutes } from './proxy.ts';
+import { webhookRoutes } from './webhooks.ts';
+
+export function createApp(deps: AppDeps, extra?: (app: Hono) => void) {
+  const app = new Hono()
+    .get('/health', (c) => c.json({ status: 'ok' }))
+    .route('/webhooks', webhookRoutes(deps))
+    .route('/proxy', proxyRoutes(deps));
+  extra?.(app);
+
+  app.notFound((c) => problem(c, 404, 'not-found', `no route for ${c.req.method} ${c.req.path}`));
+  app.onError((error, c) => {
+    if (error instanceof HttpProblem) return problem(c, error.status, error.type, error.message, error.extensions);
+    if (error instanceof InvalidPayloadError) return problem(c, 400, error.type, error.message, { problems: error.problems });
+    if (error instanceof InvalidProgramError) return problem(c, 422, error.type, error.message, { problems: error.problems });
+    if (error instanceof InvalidCursorError) return problem(c, 400, error.type, error.message);
+    if (error instanceof BusyError) {
+      deps.logger.warn('gave up on a contended write', { error });
+      c.header('retry-after', '1');
+      return problem(c, 503, error.type, 'the records kept changing; try again');
+    }
+    deps.logger.error('unhandled error', { error, path: c.req.path });
+    return problem(c, 500, 'internal', 'something went wrong on our side');
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,37 @@
+/** What the HTTP app is given: it reads no environment and no clock of its own. */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Clock } from '../clock.ts';
+import type { LoyaltyEvent } from '../earning/events.ts';
+import type { ProcessEventOutcome } from '../earning/process-event.ts';
+import type { LoyaltyStore } from '../store/ports.ts';
+
+export interface AppSecrets {
+  /** The app's client secret: webhook HMACs, App Proxy signatures and session tokens. */
+  apiSecret: string;
+  /** The app's client id (API key): the `aud` of session tokens. */
+  apiKey: string;
+}
+
+/** A webhook that passed its signature and shape checks. */
+export interface VerifiedDelivery {
+  shop: string;
+  topic: string;
+  webhookId?: string;
+  eventId?: string;
+  event: LoyaltyEvent;
+  /** The raw body, for a receiver that hands the delivery on (to SQS) instead of processing it. */
+  rawBody: string;
+}
+
+export interface AppDeps {
+  store: LoyaltyStore;
+  /** Read once per container in the cloud, so a function. */
+  secrets: () => Promise<AppSecrets>;
+  clock: Clock;
+  logger: Logger;
+  /** Processes a verified delivery inline (local server) or hands it to a queue (cloud receiver). */
+  deliver: (delivery: VerifiedDelivery, now: Date) => Promise<ProcessEventOutcome | { outcome: 'queued' }>;
+}
+
+/** Shopify's webhooks are far smaller; the contract asks that at least 1 MiB is accepted. */
+export const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;

@@ -1,0 +1,70 @@
+/**
+ * `/proxy/*`: what the storefront sees, through the Shopify App Proxy. Every request carries the
+ * proxy's signature; the customer is the one Shopify says is logged in, never one the client names.
+ */
+import { Hono } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { newShop } from '../earning/shops.ts';
+import { checkProxySignature } from '../shopify/app-proxy-signature.ts';
+import type { Shop } from '../store/ports.ts';
+import type { AppDeps } from './deps.ts';
+import { HttpProblem } from './problems.ts';
+import { isShopDomain } from './shop-domain.ts';
+import { memberView, publicProgram } from './views.ts';
+
+type ProxyEnv = { Variables: { shop: Shop; customerId: string | undefined; now: Date } };
+
+const ACTIVITY_PAGE_DEFAULT = 20;
+const ACTIVITY_PAGE_MAX = 100;
+
+export function proxyRoutes(deps: AppDeps) {
+  const signedByShopify = createMiddleware<ProxyEnv>(async (c, next) => {
+    const now = deps.clock();
+    const query = c.req.queries();
+    const check = checkProxySignature(query, (await deps.secrets()).apiSecret, now);
+    if (!check.ok) throw new HttpProblem(401, 'invalid-signature', check.reason);
+    const domain = query.shop?.[0] ?? '';
+    if (!isShopDomain(domain)) throw new HttpProblem(400, 'invalid-request', 'the shop parameter is not a shop domain');
+    // A correctly signed request from a shop not seen before makes it known, with the default program.
+    const shop = (await deps.store.getShop(domain)) ?? (await deps.store.ensureShop(newShop(domain, now)));
+    const customerId = query.logged_in_customer_id?.[0] || undefined;
+    if (customerId !== undefined && !/^[1-9][0-9]{0,19}$/.test(customerId)) {
+      throw new HttpProblem(400, 'invalid-request', 'logged_in_customer_id is not a customer id');
+    }
+    c.set('shop', shop);
+    c.set('customerId', customerId);
+    c.set('now', now);
+    await next();
+  });
+
+  const memberOnly = createMiddleware<ProxyEnv & { Variables: { customerId: string } }>(async (c, next) => {
+    if (!c.get('customerId')) throw new HttpProblem(401, 'not-a-member', 'sign in to the store to see your points');
+    await next();
+  });
+
+  return new Hono<ProxyEnv>()
+    .use(signedByShopify)
+    .get('/program', (c) => c.json(publicProgram(c.get('shop'))))
+    .get('/member', memberOnly, async (c) => {
+      const shop = c.get('shop');
+      const customerId = c.get('customerId')!;
+      const [member, lots] = await Promise.all([deps.store.getMember(shop.shop, customerId), deps.store.activeLots(shop.shop, customerId)]);
+      return c.json(memberView(shop, customerId, member, lots, c.get('now')));
+    })
+    .get('/member/activity', memberOnly, async (c) => {
+      const shop = c.get('shop');
+      const limitText = c.req.query('limit');
+      const limit = limitText === undefined ? ACTIVITY_PAGE_DEFAULT : Number(limitText);
+      if (!Number.isInteger(limit) || limit < 1 || limit > ACTIVITY_PAGE_MAX) {
+        throw new HttpProblem(400, 'invalid-request', `limit is a whole number from 1 to ${ACTIVITY_PAGE_MAX}`);
+      }
+      const cursor = c.req.query('cursor') || undefined;
+      const page = await deps.store.ledger(shop.shop, c.get('customerId')!, { limit, ...(cursor ? { cursor } : {}) });
+      return c.json({ entries: page.items.map(activityView), nextCursor: page.cursor ?? null });
+    });
+}
+
+function activityView(entry: import('../ledger/types.ts').LedgerEntry) {
+  const { recordedAt: _recorded, ...shown } = entry;
+  return shown;
+}

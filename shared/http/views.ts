@@ -1,0 +1,54 @@
+/** What the storefront is shown: the public program and a member's standing. */
+import { utcDay } from '../clock.ts';
+import { FALLBACK_CURRENCY } from '../earning/shops.ts';
+import { spendingOrder } from '../ledger/lots.ts';
+import { spendInWindow } from '../ledger/spend.ts';
+import type { Lot, Member } from '../ledger/types.ts';
+import { formatMinorUnits, toMinorUnits } from '../money/money.ts';
+import type { Program, Reward } from '../program/program.ts';
+import { nextTierAfter, tierForSpend } from '../program/tiers.ts';
+import type { Shop } from '../store/ports.ts';
+
+function rewardView(reward: Reward, program: Program) {
+  return { ...reward, validityDays: reward.validityDays ?? program.coupons.validityDays };
+}
+
+export function publicProgram(shop: Shop) {
+  const { program } = shop;
+  const currency = shop.currency ?? FALLBACK_CURRENCY;
+  return {
+    currency,
+    earning: { pointsPerUnit: program.earning.pointsPerUnit },
+    signupBonus: program.signupBonus,
+    tiers: program.tiers.map((tier) => ({
+      name: tier.name,
+      minSpend: formatMinorUnits(toMinorUnits(tier.minSpend, currency), currency),
+      multiplier: tier.multiplier,
+    })),
+    expiry: { days: program.expiry.days },
+    rewards: program.rewards.map((reward) => rewardView(reward, program)),
+  };
+}
+
+export function memberView(shop: Shop, customerId: string, member: Member | undefined, lots: Lot[], now: Date) {
+  const { program } = shop;
+  const currency = shop.currency ?? FALLBACK_CURRENCY;
+  const spend = member ? spendInWindow(member.spendByDay, utcDay(now)) : 0;
+  const tier = tierForSpend(program, spend, currency);
+  const balance = member?.balance ?? 0;
+  return {
+    customerId,
+    enrolled: member !== undefined,
+    currency,
+    balance,
+    pending: member?.pending ?? 0,
+    tier: tier.name,
+    tierMultiplier: tier.multiplier,
+    tierSpend: formatMinorUnits(spend, currency),
+    nextTier: nextTierAfter(program, spend, currency),
+    expiring: spendingOrder(lots)
+      .filter((lot) => lot.expiresAt > now.toISOString())
+      .map((lot) => ({ points: lot.remaining, expiresAt: lot.expiresAt })),
+    rewards: program.rewards.map((reward) => ({ ...rewardView(reward, program), affordable: balance >= reward.cost })),
+  };
+}

@@ -1,0 +1,100 @@
+/** The plain types of the ledger. Stored records carry `rev`, the optimistic lock of the item. */
+
+export interface Contact {
+  email?: string;
+  firstName?: string;
+  lastName?: string;
+  phone?: string;
+  /** Shopify's email marketing consent state: `subscribed`, `not_subscribed`, `unsubscribed`, … */
+  emailMarketing?: string;
+  /** The customer's `updated_at` the contact data was taken from; older updates are ignored. */
+  updatedAt?: string;
+}
+
+export interface Member {
+  shop: string;
+  customerId: string;
+  enrolledAt: string;
+  /** Spendable points. Negative when a refund reversed points that were already spent. */
+  balance: number;
+  /** Points earned but not yet spendable (the program's return window). */
+  pending: number;
+  lifetimeEarned: number;
+  /** Eligible spend in minor units by UTC day (`2025-04-02`), net of refunds and cancellations. */
+  spendByDay: Record<string, number>;
+  /** The tier as of `tierAsOf`, the latest business date the member's spend was counted at. */
+  tier: string;
+  tierAsOf: string;
+  signupBonusAt?: string;
+  contact: Contact;
+  /** 0 for a member not stored yet. */
+  rev: number;
+}
+
+export type LotSource = 'order' | 'bonus' | 'adjust';
+
+/** Points earned together, spent oldest first and expiring together. */
+export interface Lot {
+  id: string;
+  source: LotSource;
+  orderId?: string;
+  earnedAt: string;
+  expiresAt: string;
+  points: number;
+  remaining: number;
+}
+
+export type LedgerEntryType = 'earn' | 'reverse' | 'bonus' | 'adjust' | 'redeem' | 'expire';
+
+export interface LedgerEntry {
+  /** Deterministic from the business event, so a replay cannot add a second entry. */
+  id: string;
+  type: LedgerEntryType;
+  /** Signed: earnings positive, reversals, redemptions and expiry negative. */
+  points: number;
+  /** The business date: the order's `processed_at`, the refund's, the customer's `created_at`. */
+  occurredAt: string;
+  recordedAt: string;
+  balanceAfter: number;
+  orderId?: string;
+  refundId?: string;
+  reason?: string;
+}
+
+export interface OrderPayment {
+  at: string;
+  currency: string;
+  /** Subtotal after discounts, without shipping, in shop money minor units. */
+  subtotalMinor: number;
+  /** Whether the order's prices include tax: then tax is taken out of subtotals and refunds. */
+  taxesIncluded: boolean;
+  /** Tax included in the subtotal (zero where prices exclude tax). */
+  includedTaxMinor: number;
+  eligibleMinor: number;
+  points: number;
+  tier: string;
+  multiplier: number;
+  discountCodes: string[];
+}
+
+export interface OrderRefund {
+  at: string;
+  /** Refunded line subtotals plus refund discrepancies, without shipping, in minor units. */
+  subtotalMinor: number;
+  /** Tax on the refunded lines: taken out where the order's prices include tax. */
+  taxMinor: number;
+}
+
+export interface Order {
+  shop: string;
+  orderId: string;
+  customerId?: string;
+  paid?: OrderPayment;
+  cancelledAt?: string;
+  refunds: Record<string, OrderRefund>;
+  /** Points of this order reversed so far by refunds and cancellation. */
+  reversedPoints: number;
+  /** What this order adds to the member's tier spend now, in minor units. */
+  spendCounted: number;
+  rev: number;
+}

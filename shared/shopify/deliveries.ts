@@ -1,0 +1,29 @@
+/** A verified webhook delivery, processed: the same path for the local server and the queue processor. */
+import type { ProcessEventOutcome } from '../earning/process-event.ts';
+import { processEvent } from '../earning/process-event.ts';
+import type { LoyaltyEvent } from '../earning/events.ts';
+import type { LoyaltyStore } from '../store/ports.ts';
+
+export interface Delivery {
+  shop: string;
+  topic: string;
+  webhookId?: string;
+  eventId?: string;
+  event: LoyaltyEvent;
+}
+
+/**
+ * A delivery is known by its webhook id and by its event id within its topic (one event can
+ * trigger several topics). The business key (the order, the refund) is guarded by the records
+ * themselves, so a retry under a new id changes nothing either.
+ */
+export function deliveryKeys(delivery: Pick<Delivery, 'topic' | 'webhookId' | 'eventId'>): string[] {
+  const keys: string[] = [];
+  if (delivery.webhookId) keys.push(`webhook:${delivery.webhookId}`);
+  if (delivery.eventId) keys.push(`event:${delivery.topic}:${delivery.eventId}`);
+  return keys;
+}
+
+export function processDelivery(store: LoyaltyStore, delivery: Delivery, now: Date): Promise<ProcessEventOutcome> {
+  return processEvent(store, { shop: delivery.shop, event: delivery.event, idempotencyKeys: deliveryKeys(delivery), now });
+}

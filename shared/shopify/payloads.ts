@@ -1,0 +1,72 @@
+/**
+ * The parts of Shopify's webhook payloads the service reads, as zod/mini schemas (lean in a Lambda
+ * bundle). Unknown fields pass unread. Money arrives as strings ("199.00") and, on refund lines, as
+ * numbers (195.66); ids as numbers. Timestamps carry offsets and are normalised to UTC.
+ */
+import { z } from 'zod/mini';
+
+export const idSchema = z.union([
+  z.int().check(z.positive()),
+  z.string().check(z.regex(/^[1-9][0-9]{0,19}$/)),
+]);
+
+export const moneySchema = z.union([z.string().check(z.maxLength(40)), z.number()]);
+
+export const moneySetSchema = z.object({
+  shop_money: z.object({ amount: moneySchema, currency_code: z.string().check(z.regex(/^[A-Z]{3}$/)) }),
+});
+
+export const timestampSchema = z.string().check(
+  z.maxLength(40),
+  z.refine((value) => !Number.isNaN(Date.parse(value)), 'an ISO 8601 timestamp'),
+);
+
+const taxLineSchema = z.object({ price: moneySchema, price_set: z.optional(moneySetSchema) });
+
+const consentSchema = z.nullish(z.object({ state: z.nullish(z.string().check(z.maxLength(40))) }));
+
+export const customerSchema = z.object({
+  id: idSchema,
+  email: z.nullish(z.string().check(z.maxLength(320))),
+  first_name: z.nullish(z.string().check(z.maxLength(255))),
+  last_name: z.nullish(z.string().check(z.maxLength(255))),
+  phone: z.nullish(z.string().check(z.maxLength(40))),
+  created_at: z.nullish(timestampSchema),
+  updated_at: z.nullish(timestampSchema),
+  email_marketing_consent: consentSchema,
+});
+
+export const orderSchema = z.object({
+  id: idSchema,
+  customer: z.nullish(customerSchema),
+  created_at: timestampSchema,
+  processed_at: z.nullish(timestampSchema),
+  cancelled_at: z.nullish(timestampSchema),
+  currency: z.string().check(z.regex(/^[A-Z]{3}$/)),
+  subtotal_price: z.nullish(moneySchema),
+  subtotal_price_set: z.nullish(moneySetSchema),
+  taxes_included: z.nullish(z.boolean()),
+  total_tax: z.nullish(moneySchema),
+  total_tax_set: z.nullish(moneySetSchema),
+  line_items: z.nullish(z.array(z.object({ tax_lines: z.nullish(z.array(taxLineSchema)) }))),
+  discount_codes: z.nullish(z.array(z.object({ code: z.string().check(z.maxLength(255)) }))),
+});
+
+export const refundSchema = z.object({
+  id: idSchema,
+  order_id: idSchema,
+  created_at: timestampSchema,
+  processed_at: z.nullish(timestampSchema),
+  refund_line_items: z.array(
+    z.object({
+      subtotal: moneySchema,
+      subtotal_set: z.nullish(moneySetSchema),
+      total_tax: z.nullish(moneySchema),
+      total_tax_set: z.nullish(moneySetSchema),
+    }),
+  ),
+});
+
+export type OrderPayload = z.output<typeof orderSchema>;
+export type RefundPayload = z.output<typeof refundSchema>;
+export type CustomerPayload = z.output<typeof customerSchema>;

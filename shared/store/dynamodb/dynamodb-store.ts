@@ -1,0 +1,182 @@
+/** The DynamoDB adapter of the storage port: one table, conditions instead of read-modify-write. */
+import { randomUUID } from 'node:crypto';
+import {
+  BatchGetItemCommand,
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  TransactionCanceledException,
+  TransactionConflictException,
+  TransactWriteItemsCommand,
+  type DynamoDBClient,
+  type TransactWriteItem,
+} from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { LedgerEntry, Lot, Member } from '../../ledger/types.ts';
+import { InvalidCursorError, type CommitRequest, type CommitResult, type EventReadRequest, type EventReads, type LoyaltyStore, type Page, type Shop } from '../ports.ts';
+import { idempotencyKey, LEDGER_PREFIX, LOT_PREFIX, memberKey, memberPartition, orderKey, shopKey } from './keys.ts';
+import { fromItem, ledgerItem, lotItem, memberItem, orderItem, shopItem, toLedgerEntry, toLot, toMember, toOrder, toShop, type Item } from './items.ts';
+import { TTL_ATTRIBUTE } from './table.ts';
+
+/** How long a webhook id is remembered: past Shopify's retry window of 48 hours, with room. */
+export const IDEMPOTENCY_TTL_DAYS = 7;
+
+export class DynamoDbStore implements LoyaltyStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {}
+
+  async readForEvent(request: EventReadRequest): Promise<EventReads> {
+    const { shop, customerId, orderId } = request;
+    const keys: Record<string, { PK: string; SK: string }> = { shop: shopKey(shop) };
+    request.idempotencyKeys.forEach((key, i) => (keys[`seen${i}`] = idempotencyKey(shop, key)));
+    if (customerId) keys.member = memberKey(shop, customerId);
+    if (orderId) keys.order = orderKey(shop, orderId);
+    const items = await this.batchGet(Object.values(keys));
+    const find = (name: string) => {
+      const key = keys[name];
+      return key && items.find((item) => item.PK?.S === key.PK && item.SK?.S === key.SK);
+    };
+    const shopItem = find('shop');
+    const member = find('member');
+    const order = find('order');
+    return {
+      ...(shopItem ? { shop: toShop(shopItem) } : {}),
+      ...(member ? { member: toMember(member) } : {}),
+      ...(order ? { order: toOrder(order) } : {}),
+      seen: request.idempotencyKeys.some((_, i) => find(`seen${i}`) !== undefined),
+    };
+  }
+
+  private async batchGet(keys: { PK: string; SK: string }[]): Promise<Item[]> {
+    const found: Item[] = [];
+    let pending = keys.map((key) => marshall(key));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * 2 ** attempt)));
+      const answer = await this.client.send(
+        new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      found.push(...(answer.Responses?.[this.tableName] ?? []));
+      pending = answer.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+    }
+    return found;
+  }
+
+  async getShop(shop: string): Promise<Shop | undefined> {
+    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall(shopKey(shop)), ConsistentRead: true }));
+    return Item ? toShop(Item) : undefined;
+  }
+
+  async ensureShop(shop: Shop): Promise<Shop> {
+    try {
+      await this.client.send(
+        new PutItemCommand({ TableName: this.tableName, Item: shopItem(shop, 1), ConditionExpression: 'attribute_not_exists(PK)' }),
+      );
+      return { ...shop, rev: 1 };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return (await this.getShop(shop.shop))!;
+    }
+  }
+
+  async getMember(shop: string, customerId: string): Promise<Member | undefined> {
+    const { Item } = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: marshall(memberKey(shop, customerId)), ConsistentRead: true }),
+    );
+    return Item ? toMember(Item) : undefined;
+  }
+
+  async activeLots(shop: string, customerId: string): Promise<Lot[]> {
+    const lots: Lot[] = [];
+    let start: Item | undefined;
+    do {
+      const answer = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :lot)',
+          FilterExpression: 'remaining > :zero',
+          ExpressionAttributeValues: marshall({ ':pk': memberPartition(shop, customerId), ':lot': LOT_PREFIX, ':zero': 0 }),
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      lots.push(...(answer.Items ?? []).map(toLot));
+      start = answer.LastEvaluatedKey;
+    } while (start);
+    return lots;
+  }
+
+  async ledger(shop: string, customerId: string, page: { limit: number; cursor?: string }): Promise<Page<LedgerEntry>> {
+    const partition = memberPartition(shop, customerId);
+    const answer = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :ledger)',
+        ExpressionAttributeValues: marshall({ ':pk': partition, ':ledger': LEDGER_PREFIX }),
+        ScanIndexForward: false,
+        Limit: page.limit,
+        ExclusiveStartKey: page.cursor ? decodeCursor(page.cursor, partition) : undefined,
+      }),
+    );
+    const items = (answer.Items ?? []).map(toLedgerEntry);
+    const last = answer.LastEvaluatedKey;
+    return last ? { items, cursor: encodeCursor(String(fromItem(last).SK)) } : { items };
+  }
+
+  async commit({ shop, change, idempotencyKeys, shopRecord, now }: CommitRequest): Promise<CommitResult> {
+    const TableName = this.tableName;
+    const expiresAtEpoch = Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_DAYS * 86_400;
+    const writes: TransactWriteItem[] = idempotencyKeys.map((key) => ({
+      Put: {
+        TableName,
+        Item: marshall({ ...idempotencyKey(shop, key), entity: 'idempotency', recordedAt: now.toISOString(), [TTL_ATTRIBUTE]: expiresAtEpoch }),
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    }));
+    if (shopRecord) writes.push({ Put: { TableName, Item: shopItem(shopRecord, shopRecord.rev + 1), ...expectRev(shopRecord.rev) } });
+    const { member, order } = change;
+    if (member) writes.push({ Put: { TableName, Item: memberItem(member, member.rev + 1), ...expectRev(member.rev) } });
+    if (order) writes.push({ Put: { TableName, Item: orderItem(order, order.rev + 1), ...expectRev(order.rev) } });
+    const owner = member?.customerId ?? order?.customerId;
+    if (owner) {
+      for (const lot of change.lots) writes.push({ Put: { TableName, Item: lotItem(shop, owner, lot) } });
+      for (const entry of change.entries) {
+        writes.push({ Put: { TableName, Item: ledgerItem(shop, owner, entry), ConditionExpression: 'attribute_not_exists(PK)' } });
+      }
+    }
+    if (writes.length === 0) return 'committed';
+    try {
+      await this.client.send(new TransactWriteItemsCommand({ TransactItems: writes, ClientRequestToken: randomUUID() }));
+      return 'committed';
+    } catch (error) {
+      if (error instanceof TransactionConflictException) return 'conflict';
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      const replayed = reasons.slice(0, idempotencyKeys.length).some((reason) => reason.Code === 'ConditionalCheckFailed');
+      if (replayed) return 'duplicate';
+      if (reasons.length === 0 || reasons.every((reason) => ['None', 'ConditionalCheckFailed', 'TransactionConflict', undefined].includes(reason.Code))) {
+        return 'conflict';
+      }
+      throw error;
+    }
+  }
+}
+
+/** A stored record must still be at the revision read; a new one must not exist yet. */
+function expectRev(rev: number) {
+  return rev === 0
+    ? { ConditionExpression: 'attribute_not_exists(PK)' }
+    : { ConditionExpression: '#rev = :rev', ExpressionAttributeNames: { '#rev': 'rev' }, ExpressionAttributeValues: marshall({ ':rev': rev }) };
+}
+
+function encodeCursor(sortKey: string): string {
+  return Buffer.from(sortKey, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string, partition: string): Item {
+  const sortKey = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!sortKey.startsWith(LEDGER_PREFIX) || sortKey.length > 300) throw new InvalidCursorError();
+  return marshall({ PK: partition, SK: sortKey });
+}

@@ -1,0 +1,58 @@
+/** Records to DynamoDB items and back. Every item names its `entity` so a table dump reads plainly. */
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { LedgerEntry, Lot, Member, Order } from '../../ledger/types.ts';
+import type { Shop } from '../ports.ts';
+import { expiryIndexKeys, ledgerKey, lotKey, memberKey, membersOfShopKeys, orderKey, shopKey } from './keys.ts';
+
+export type Item = Record<string, AttributeValue>;
+
+const toItem = (value: Record<string, unknown>): Item => marshall(value, { removeUndefinedValues: true, convertClassInstanceToMap: false });
+
+export const fromItem = (item: Item): Record<string, unknown> => unmarshall(item);
+
+export function shopItem(shop: Shop, rev: number): Item {
+  return toItem({ ...shopKey(shop.shop), entity: 'shop', ...shop, rev });
+}
+
+export function memberItem(member: Member, rev: number): Item {
+  return toItem({
+    ...memberKey(member.shop, member.customerId),
+    ...membersOfShopKeys(member.shop, member.tier, member.customerId),
+    entity: 'member',
+    ...member,
+    rev,
+  });
+}
+
+export function lotItem(shop: string, customerId: string, lot: Lot): Item {
+  const key = lotKey(shop, customerId, lot.id);
+  return toItem({
+    ...key,
+    ...(lot.remaining > 0 ? expiryIndexKeys(key.PK, key.SK, lot.expiresAt) : {}),
+    entity: 'lot',
+    shop,
+    customerId,
+    ...lot,
+  });
+}
+
+export function ledgerItem(shop: string, customerId: string, entry: LedgerEntry): Item {
+  return toItem({ ...ledgerKey(shop, customerId, entry.occurredAt, entry.id), entity: 'ledger', shop, customerId, ...entry });
+}
+
+export function orderItem(order: Order, rev: number): Item {
+  return toItem({ ...orderKey(order.shop, order.orderId), entity: 'order', ...order, rev });
+}
+
+function strip<T>(item: Item, ...extra: string[]): T {
+  const record = fromItem(item);
+  for (const key of ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'entity', ...extra]) delete record[key];
+  return record as T;
+}
+
+export const toShop = (item: Item) => strip<Shop>(item);
+export const toMember = (item: Item) => strip<Member>(item);
+export const toOrder = (item: Item) => strip<Order>(item);
+export const toLot = (item: Item) => strip<Lot>(item, 'shop', 'customerId', 'rev');
+export const toLedgerEntry = (item: Item) => strip<LedgerEntry>(item, 'shop', 'customerId');

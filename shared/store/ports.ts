@@ -1,0 +1,77 @@
+/**
+ * The storage port: what the use cases need from a database. `store/dynamodb/` is the adapter;
+ * tests run it against DynamoDB Local, never a mock.
+ */
+import type { Change } from '../earning/change.ts';
+import type { LedgerEntry, Lot, Member, Order } from '../ledger/types.ts';
+import type { Program } from '../program/program.ts';
+
+export interface Shop {
+  /** The `*.myshopify.com` domain. */
+  shop: string;
+  program: Program;
+  programVersion: number;
+  /** The shop's currency, learned from its first paid order. */
+  currency?: string;
+  active: boolean;
+  createdAt: string;
+  rev: number;
+}
+
+export interface EventReads {
+  shop?: Shop;
+  member?: Member;
+  order?: Order;
+  /** Whether any of the idempotency keys asked for was already recorded. */
+  seen: boolean;
+}
+
+export interface EventReadRequest {
+  shop: string;
+  idempotencyKeys: string[];
+  customerId?: string;
+  orderId?: string;
+}
+
+export interface CommitRequest {
+  /** The shop's domain: every record of the change belongs to it. */
+  shop: string;
+  change: Change;
+  /** Recorded with the change; a key already recorded makes the commit a duplicate. */
+  idempotencyKeys: string[];
+  /** The shop's record, when the change creates it (`rev` 0) or updates it (`rev` as read). */
+  shopRecord?: Shop;
+  now: Date;
+}
+
+/** `conflict`: something read has changed since; read again and retry. */
+export type CommitResult = 'committed' | 'duplicate' | 'conflict';
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque; pass back to get the next page. Absent on the last page. */
+  cursor?: string;
+}
+
+export interface LoyaltyStore {
+  /** Everything one event needs, in one consistent round trip. */
+  readForEvent(request: EventReadRequest): Promise<EventReads>;
+  getShop(shop: string): Promise<Shop | undefined>;
+  /** Creates the shop unless it exists; answers the stored one. */
+  ensureShop(shop: Shop): Promise<Shop>;
+  getMember(shop: string, customerId: string): Promise<Member | undefined>;
+  /** Lots that still hold points. */
+  activeLots(shop: string, customerId: string): Promise<Lot[]>;
+  /** The member's ledger, newest first. */
+  ledger(shop: string, customerId: string, page: { limit: number; cursor?: string }): Promise<Page<LedgerEntry>>;
+  /** Writes a change all together or not at all. */
+  commit(request: CommitRequest): Promise<CommitResult>;
+}
+
+export class InvalidCursorError extends Error {
+  readonly type = 'invalid-cursor';
+  constructor() {
+    super('the cursor is not one this service gave out');
+    this.name = 'InvalidCursorError';
+  }
+}
