@@ -7,18 +7,29 @@ import { BusyError } from '../earning/errors.ts';
 import { InvalidProgramError } from '../program/program.ts';
 import { InvalidPayloadError } from '../shopify/errors.ts';
 import { InvalidCursorError } from '../store/ports.ts';
-import type { AppDeps } from './deps.ts';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { AppDeps, WebhookDeps } from './deps.ts';
 import { HttpProblem, problem } from './problems.ts';
 import { proxyRoutes } from './proxy.ts';
 import { webhookRoutes } from './webhooks.ts';
 
-export function createApp(deps: AppDeps, extra?: (app: Hono) => void) {
+/** The whole service: webhooks processed inline, the storefront proxy. */
+export function createApp(deps: AppDeps) {
   const app = new Hono()
     .get('/health', (c) => c.json({ status: 'ok' }))
     .route('/webhooks', webhookRoutes(deps))
     .route('/proxy', proxyRoutes(deps));
-  extra?.(app);
+  return withProblemAnswers(app, deps.logger);
+}
 
+/** Only the webhook intake: the cloud receiver, which verifies and hands on to the queue. */
+export function createWebhookIntakeApp(deps: WebhookDeps) {
+  const app = new Hono().route('/webhooks', webhookRoutes(deps));
+  return withProblemAnswers(app, deps.logger);
+}
+
+/** The one place where errors become answers: problem+json, with a stable type. */
+export function withProblemAnswers<T extends Hono<any, any, any>>(app: T, logger: Logger): T {
   app.notFound((c) => problem(c, 404, 'not-found', `no route for ${c.req.method} ${c.req.path}`));
   app.onError((error, c) => {
     if (error instanceof HttpProblem) return problem(c, error.status, error.type, error.message, error.extensions);
@@ -26,11 +37,11 @@ export function createApp(deps: AppDeps, extra?: (app: Hono) => void) {
     if (error instanceof InvalidProgramError) return problem(c, 422, error.type, error.message, { problems: error.problems });
     if (error instanceof InvalidCursorError) return problem(c, 400, error.type, error.message);
     if (error instanceof BusyError) {
-      deps.logger.warn('gave up on a contended write', { error });
+      logger.warn('gave up on a contended write', { error });
       c.header('retry-after', '1');
       return problem(c, 503, error.type, 'the records kept changing; try again');
     }
-    deps.logger.error('unhandled error', { error, path: c.req.path });
+    logger.error('unhandled error', { error, path: c.req.path });
     return problem(c, 500, 'internal', 'something went wrong on our side');
   });
   return app;

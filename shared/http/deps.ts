@@ -35,3 +35,6 @@ export interface AppDeps {
 
 /** Shopify's webhooks are far smaller; the contract asks that at least 1 MiB is accepted. */
 export const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** What the webhook intake needs: no store, so the cloud receiver does not touch the table. */
+export type WebhookDeps = Pick<AppDeps, 'secrets' | 'clock' | 'logger' | 'deliver'>;

@@ -3,11 +3,11 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { isValidWebhookSignature } from '../shopify/webhook-signature.ts';
 import { isEarningTopic, parseJson, toEvent } from '../shopify/webhook-events.ts';
-import { WEBHOOK_BODY_LIMIT_BYTES, type AppDeps } from './deps.ts';
+import { WEBHOOK_BODY_LIMIT_BYTES, type WebhookDeps } from './deps.ts';
 import { HttpProblem, problem } from './problems.ts';
 import { isShopDomain } from './shop-domain.ts';
 
-export function webhookRoutes(deps: AppDeps) {
+export function webhookRoutes(deps: WebhookDeps) {
   return new Hono().post(
     '/shopify',
     bodyLimit({

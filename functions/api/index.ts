@@ -1,0 +1,18 @@
+/** The storefront (and, later, admin) API on Lambda: the same hono app as the local server. */
+import { handle } from 'hono/aws-lambda';
+import { systemClock } from '../../shared/clock.ts';
+import { createApp } from '../../shared/http/app.ts';
+import { processDelivery } from '../../shared/shopify/deliveries.ts';
+import { appSecrets, createStore, logger } from '../lambda-runtime.ts';
+
+const store = createStore();
+
+const app = createApp({
+  store,
+  secrets: appSecrets,
+  clock: systemClock,
+  logger,
+  deliver: (delivery, now) => processDelivery(store, delivery, now),
+});
+
+export const handler = handle(app);

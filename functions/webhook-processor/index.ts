@@ -1,0 +1,35 @@
+/**
+ * Webhook processing on Lambda: each SQS message is one verified delivery, run through the same
+ * core as the local server. Failed messages are reported one by one (`ReportBatchItemFailures`)
+ * and retried by SQS, then dead-lettered; a message that can never succeed is logged and dropped.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { InvalidPayloadError } from '../../shared/shopify/errors.ts';
+import { processDelivery } from '../../shared/shopify/deliveries.ts';
+import { fromQueuedMessage } from '../../shared/shopify/queued-delivery.ts';
+import { createStore, logger } from '../lambda-runtime.ts';
+
+const store = createStore();
+const processor = new BatchProcessor(EventType.SQS);
+
+async function processRecord(record: SQSRecord): Promise<void> {
+  const attributes = Object.fromEntries(
+    Object.entries(record.messageAttributes ?? {}).flatMap(([name, value]) => (value.stringValue ? [[name, value.stringValue]] : [])),
+  );
+  const log = logger.createChild({ persistentKeys: { shop: attributes.shop, topic: attributes.topic, webhookId: attributes.webhookId, messageId: record.messageId } });
+  try {
+    const delivery = fromQueuedMessage({ body: record.body, attributes });
+    const result = await processDelivery(store, delivery, new Date());
+    log.info('webhook processed', { outcome: result.outcome, ...('points' in result ? { points: result.points } : {}) });
+  } catch (error) {
+    if (error instanceof InvalidPayloadError) {
+      log.error('dropped a queued delivery that can never be processed', { errorType: error.type, problems: error.problems });
+      return;
+    }
+    log.warn('webhook processing failed; SQS will retry it', { error });
+    throw error;
+  }
+}
+
+export const handler = (event: SQSEvent, context: Context) => processPartialResponse(event, processRecord, processor, { context });
