@@ -34,7 +34,7 @@ export function currencyExponent(currency: string): number {
   return exponent;
 }
 
-const DECIMAL = /^(-)?(\d{1,15})(?:\.(\d{1,12}))?$/;
+const DECIMAL = /^(-)?(\d{1,15})(?:\.(\d{1,20}))?$/;
 
 /**
  * Parses "199.00", "-3.5", 195.66 or "1e2" into minor units, rounding half away from zero past the
