@@ -66,7 +66,7 @@ async function main() {
     path_prefix: ['/apps/loyalty'],
     timestamp: [String(Math.floor(now.getTime() / 1000))],
   };
-  const params = new URLSearchParams(Object.entries(query).map(([name, [value]]) => [name, value!]));
+  const params = new URLSearchParams(Object.entries(query).map(([name, values]): [string, string] => [name, values[0]!]));
   params.set('signature', signProxyQuery(query, config.apiSecret));
   const member = await fetch(`${base}/proxy/member?${params}`);
   const standing = (await member.json()) as { balance?: number; tier?: string; nextTier?: { name: string; remaining: string } | null };

@@ -36,12 +36,16 @@ export function withProblemAnswers<T extends Hono<any, any, any>>(app: T, logger
     if (error instanceof InvalidPayloadError) return problem(c, 400, error.type, error.message, { problems: error.problems });
     if (error instanceof InvalidProgramError) return problem(c, 422, error.type, error.message, { problems: error.problems });
     if (error instanceof InvalidCursorError) return problem(c, 400, error.type, error.message);
+    // Every log line names the shop and the delivery; none carries a payload or personal data.
+    const log = logger.createChild({
+      persistentKeys: { shop: c.req.header('x-shopify-shop-domain') ?? c.req.query('shop'), webhookId: c.req.header('x-shopify-webhook-id'), path: c.req.path },
+    });
     if (error instanceof BusyError) {
-      logger.warn('gave up on a contended write', { error });
+      log.warn('gave up on a contended write', { errorType: error.type, attempts: error.attempts });
       c.header('retry-after', '1');
       return problem(c, 503, error.type, 'the records kept changing; try again');
     }
-    logger.error('unhandled error', { error, path: c.req.path });
+    log.error('unhandled error', { error });
     return problem(c, 500, 'internal', 'something went wrong on our side');
   });
   return app;

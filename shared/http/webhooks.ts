@@ -26,6 +26,7 @@ export function webhookRoutes(deps: WebhookDeps) {
       const eventId = c.req.header('x-shopify-event-id') || undefined;
       const log = deps.logger.createChild({ persistentKeys: { shop, topic, webhookId, eventId } });
       if (!isShopDomain(shop)) throw new HttpProblem(400, 'invalid-request', 'X-Shopify-Shop-Domain is missing or not a shop domain');
+      if (!topic) throw new HttpProblem(400, 'invalid-request', 'X-Shopify-Topic is missing');
       if (!isEarningTopic(topic)) {
         log.info('webhook topic not handled; acknowledged and ignored');
         return c.json({ outcome: 'ignored' }, 200);

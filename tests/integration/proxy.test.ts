@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { paidOrder } from '../support/fixtures.ts';
-import { proxyQuery, SHOP, testService } from '../support/http.ts';
+import { json, proxyQuery, SHOP, testService } from '../support/http.ts';
 
 type Service = Awaited<ReturnType<typeof testService>>;
 
@@ -16,7 +16,7 @@ describe('the storefront, behind the App Proxy', () => {
   it('shows the public program to guests', async () => {
     const response = await service.proxy('/program');
     expect(response.status).toBe(200);
-    const program = await response.json();
+    const program = await json(response);
     expect(program.earning).toEqual({ pointsPerUnit: 1 });
     expect(program.tiers.map((t: any) => [t.name, t.minSpend, t.multiplier])).toEqual([
       ['Bronze', '0.00', 1],
@@ -50,12 +50,12 @@ describe('the storefront, behind the App Proxy', () => {
   });
 
   it('pages the activity newest first with a cursor', async () => {
-    const first = await (await service.proxy('/member/activity', { customerId: '5001', extra: { limit: '2' } })).json();
+    const first = await json(await service.proxy('/member/activity', { customerId: '5001', extra: { limit: '2' } }));
     expect(first.entries.map((e: any) => e.orderId)).toEqual(['104', '103']);
     expect(first.nextCursor).toEqual(expect.any(String));
-    const second = await (await service.proxy('/member/activity', { customerId: '5001', extra: { limit: '2', cursor: first.nextCursor } })).json();
+    const second = await json(await service.proxy('/member/activity', { customerId: '5001', extra: { limit: '2', cursor: first.nextCursor } }));
     expect(second.entries.map((e: any) => e.orderId)).toEqual(['102', '101']);
-    const last = await (await service.proxy('/member/activity', { customerId: '5001', extra: { limit: '2', cursor: second.nextCursor } })).json();
+    const last = await json(await service.proxy('/member/activity', { customerId: '5001', extra: { limit: '2', cursor: second.nextCursor } }));
     expect(last.entries.map((e: any) => e.orderId)).toEqual(['100']);
     expect(last.nextCursor).toBeNull();
   });

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { fixture, paidOrder, refund } from '../support/fixtures.ts';
-import { testService, webhookRequest } from '../support/http.ts';
+import { json, testService, webhookRequest } from '../support/http.ts';
 
 type Service = Awaited<ReturnType<typeof testService>>;
 
@@ -19,7 +19,7 @@ describe('POST /webhooks/shopify', () => {
   it('earns on Shopify’s example paid order', async () => {
     const response = await service.webhook('orders/paid', fixture('orders_paid'));
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ outcome: 'applied', points: 199 });
+    expect(await json(response)).toMatchObject({ outcome: 'applied', points: 199 });
     expect(await service.member('1073339470')).toMatchObject({ balance: 199, tier: 'Bronze', nextTier: { name: 'Silver', remaining: '301.00' } });
   });
 
@@ -29,8 +29,8 @@ describe('POST /webhooks/shopify', () => {
     const again = await service.webhook('orders/paid', body, { webhookId: 'w-501' });
     const retried = await service.webhook('orders/paid', body, { webhookId: 'w-501-new-id' });
     expect([first.status, again.status, retried.status]).toEqual([200, 200, 200]);
-    expect((await again.json()).outcome).toBe('duplicate');
-    expect((await retried.json()).outcome).toBe('duplicate');
+    expect((await json(again)).outcome).toBe('duplicate');
+    expect((await json(retried)).outcome).toBe('duplicate');
     expect((await service.member('8001')).balance).toBe(50);
   });
 
@@ -38,11 +38,11 @@ describe('POST /webhooks/shopify', () => {
     const body = paidOrder({ id: 601, customerId: 8101, subtotal: '80.00', at: '2025-04-05T10:00:00Z' });
     const answers = await Promise.all(Array.from({ length: 20 }, () => service.webhook('orders/paid', body, { webhookId: 'w-601' })));
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
-    const outcomes = await Promise.all(answers.map(async (a) => (await a.json()).outcome));
+    const outcomes = await Promise.all(answers.map(async (a) => (await json(a)).outcome));
     expect(outcomes.filter((o) => o === 'applied')).toHaveLength(1);
     const member = await service.member('8101');
     expect(member.balance).toBe(80);
-    const activity = await (await service.proxy('/member/activity', { customerId: '8101' })).json();
+    const activity = await json(await service.proxy('/member/activity', { customerId: '8101' }));
     expect(activity.entries).toHaveLength(1);
   });
 
@@ -54,7 +54,7 @@ describe('POST /webhooks/shopify', () => {
     const member = await service.member('8201');
     expect(member.balance).toBe(200);
     expect(member.tierSpend).toBe('200.00');
-    const activity = await (await service.proxy('/member/activity', { customerId: '8201', extra: { limit: '100' } })).json();
+    const activity = await json(await service.proxy('/member/activity', { customerId: '8201', extra: { limit: '100' } }));
     expect(activity.entries).toHaveLength(20);
   });
 
@@ -81,7 +81,7 @@ describe('POST /webhooks/shopify', () => {
     const member = await service.member('8401');
     expect(member.balance).toBe(30);
     expect(member.tierSpend).toBe('30.00');
-    const activity = await (await service.proxy('/member/activity', { customerId: '8401' })).json();
+    const activity = await json(await service.proxy('/member/activity', { customerId: '8401' }));
     expect(activity.entries.map((e: any) => [e.type, e.points])).toEqual([
       ['reverse', -40],
       ['reverse', -60],
@@ -102,10 +102,10 @@ describe('POST /webhooks/shopify', () => {
     expect((await service.member('207119551')).balance).toBe(597);
     // 391.33 of 597.00 refunded: floor(597 × 39133 / 59700) = 391 points.
     const refunded = await service.webhook('refunds/create', fixture('refunds_create'));
-    expect(await refunded.json()).toMatchObject({ outcome: 'applied', points: -391 });
+    expect(await json(refunded)).toMatchObject({ outcome: 'applied', points: -391 });
     expect((await service.member('207119551')).balance).toBe(206);
     const cancelled = await service.webhook('orders/cancelled', order);
-    expect(await cancelled.json()).toMatchObject({ outcome: 'applied', points: -206 });
+    expect(await json(cancelled)).toMatchObject({ outcome: 'applied', points: -206 });
     expect((await service.member('207119551')).balance).toBe(0);
   });
 
@@ -128,13 +128,13 @@ describe('POST /webhooks/shopify', () => {
   it('earns nothing for a guest order', async () => {
     const response = await service.webhook('orders/paid', paidOrder({ id: 1101, customerId: null, subtotal: '100.00', at: '2025-04-05T10:00:00Z' }));
     expect(response.status).toBe(200);
-    expect((await response.json()).outcome).toBe('no-effect');
+    expect((await json(response)).outcome).toBe('no-effect');
   });
 
   it('acknowledges and ignores a topic it does not handle', async () => {
     const response = await service.webhook('products/update', { id: 1 });
     expect(response.status).toBe(200);
-    expect((await response.json()).outcome).toBe('ignored');
+    expect((await json(response)).outcome).toBe('ignored');
   });
 });
 
@@ -147,7 +147,7 @@ describe('POST /webhooks/shopify, rejected', () => {
   const expectProblem = async (response: Response, status: number) => {
     expect(response.status).toBe(status);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
-    const body = await response.json();
+    const body = await json(response);
     expect(body).toMatchObject({ status, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
     return body;
   };
@@ -168,9 +168,11 @@ describe('POST /webhooks/shopify, rejected', () => {
     expect(await itemCount(service)).toBe(0);
   });
 
-  it('answers 400 without a shop domain', async () => {
-    const request = webhookRequest('orders/paid', paidOrder({ id: 3, customerId: 1, subtotal: '1', at: '2025-01-01T00:00:00Z' }), { shop: '' });
-    await expectProblem(await service.app.request(request), 400);
+  it('answers 400 without a shop domain or a topic', async () => {
+    const body = paidOrder({ id: 3, customerId: 1, subtotal: '1', at: '2025-01-01T00:00:00Z' });
+    await expectProblem(await service.app.request(webhookRequest('orders/paid', body, { shop: '' })), 400);
+    await expectProblem(await service.app.request(webhookRequest('', body)), 400);
+    expect(await itemCount(service)).toBe(0);
   });
 
   it('answers 413 to a body over the limit, accepts one of 1 MiB', async () => {

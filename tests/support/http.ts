@@ -79,3 +79,8 @@ export async function testService(now = '2026-06-01T12:00:00Z') {
   };
   return service;
 }
+
+/** A response body as JSON, for assertions (tests look into it freely). */
+export async function json(response: Response): Promise<any> {
+  return response.json();
+}
