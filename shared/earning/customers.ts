@@ -29,18 +29,17 @@ export function applyCustomerCreated(ctx: CustomerContext, event: CustomerCreate
 
   const bonus = ctx.program.signupBonus;
   if (member.signupBonusAt || bonus === 0) return changed ? { member, lots: [], entries: [] } : null;
-  const granted = credit(member, {
+  const lot = {
     id: SIGNUP_LOT_ID,
-    source: 'bonus',
+    source: 'bonus' as const,
     earnedAt: event.createdAt,
     expiresAt: addDays(event.createdAt, ctx.program.expiry.days).toISOString(),
     points: bonus,
-    remaining: bonus,
-  });
-  const next = { ...granted.member, signupBonusAt: event.createdAt };
+  };
+  const next = { ...credit(member, lot), signupBonusAt: event.createdAt };
   return {
     member: next,
-    lots: [granted.lot],
+    lots: [lot],
     entries: [
       {
         id: 'bonus:signup',

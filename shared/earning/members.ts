@@ -11,6 +11,7 @@ export function newMember(shop: string, customerId: string, enrolledAt: string, 
     customerId,
     enrolledAt,
     balance: 0,
+    consumed: 0,
     pending: 0,
     lifetimeEarned: 0,
     spendByDay: {},
@@ -21,16 +22,9 @@ export function newMember(shop: string, customerId: string, enrolledAt: string, 
   };
 }
 
-/**
- * Adds a new lot's points to the balance. A negative balance (points reversed after they were
- * spent) is paid back first, so that the lots always add up to what can be spent.
- */
-export function credit(member: Member, lot: Lot): { member: Member; lot: Lot } {
-  const debt = Math.max(0, -member.balance);
-  return {
-    member: { ...member, balance: member.balance + lot.points, lifetimeEarned: member.lifetimeEarned + lot.points },
-    lot: { ...lot, remaining: lot.points - Math.min(lot.points, debt) },
-  };
+/** Adds a new lot's points to the balance (paying back a negative balance first, by arithmetic). */
+export function credit(member: Member, lot: Lot): Member {
+  return { ...member, balance: member.balance + lot.points, lifetimeEarned: member.lifetimeEarned + lot.points };
 }
 
 /** Recomputes the stored tier at the latest business day seen, after spend changed on `day`. */

@@ -5,7 +5,6 @@
  * on the order in which Shopify delivers the events.
  */
 import { addDays, utcDay } from '../clock.ts';
-import { takeFromLots } from '../ledger/lots.ts';
 import { pointsForSpend, proportionOf } from '../ledger/points.ts';
 import { addSpend, spendBefore } from '../ledger/spend.ts';
 import type { LedgerEntry, Lot, Member, Order } from '../ledger/types.ts';
@@ -22,8 +21,8 @@ export interface OrderContext {
   order?: Order;
   /** The order's customer as stored, if enrolled. */
   member?: Member;
-  /** The member's lots that still hold points (needed to reverse). */
-  lots: Lot[];
+  /** The order's own lot, if it earned before. */
+  lot?: Lot;
   now: Date;
 }
 
@@ -59,27 +58,25 @@ export function applyOrderPaid(ctx: OrderContext, event: OrderPaid): Change | nu
       discountCodes: event.discountCodes,
     },
   };
-  const lotId = orderLotId(event.orderId);
-  const earned = credit(member, {
-    id: lotId,
+  const lot: Lot = {
+    id: orderLotId(event.orderId),
     source: 'order',
     orderId: event.orderId,
     earnedAt: event.at,
     expiresAt: addDays(event.at, ctx.program.expiry.days).toISOString(),
     points,
-    remaining: points,
-  });
+  };
+  const earned = credit(member, lot);
   const entry: LedgerEntry = {
     id: `earn:${event.orderId}`,
     type: 'earn',
     points,
     occurredAt: event.at,
     recordedAt: ctx.now.toISOString(),
-    balanceAfter: earned.member.balance,
+    balanceAfter: earned.balance,
     orderId: event.orderId,
   };
-  const lots = [...ctx.lots.filter((lot) => lot.id !== lotId), earned.lot];
-  return settle(ctx, paidOrder, earned.member, lots, { id: 'paid', at: event.at }, { lots: [earned.lot], entries: [entry] });
+  return settle(ctx, paidOrder, earned, lot, { id: 'paid', at: event.at }, [entry]);
 }
 
 /** An order from a customer not yet enrolled enrolls them, without the signup bonus. */
@@ -94,7 +91,7 @@ export function applyOrderCancelled(ctx: OrderContext, event: OrderCancelled): C
   if (order.cancelledAt) return null;
   if (!order.paid && !event.customerId && !ctx.order) return null; // a guest order never earned
   const cancelled: Order = { ...order, cancelledAt: event.at, customerId: order.customerId ?? event.customerId };
-  return settle(ctx, cancelled, ctx.member, ctx.lots, { id: 'cancel', at: event.at }, { lots: [], entries: [] });
+  return settle(ctx, cancelled, ctx.member, ctx.lot, { id: 'cancel', at: event.at }, []);
 }
 
 /** Reverses points in proportion to the refunded eligible amount. `null` for a refund seen before. */
@@ -105,7 +102,7 @@ export function applyRefund(ctx: OrderContext, event: RefundCreated): Change | n
     ...order,
     refunds: { ...order.refunds, [event.refundId]: { at: event.at, subtotalMinor: event.subtotalMinor, taxMinor: event.taxMinor } },
   };
-  return settle(ctx, refunded, ctx.member, ctx.lots, { id: `refund:${event.refundId}`, at: event.at, refundId: event.refundId }, { lots: [], entries: [] });
+  return settle(ctx, refunded, ctx.member, ctx.lot, { id: `refund:${event.refundId}`, at: event.at, refundId: event.refundId }, []);
 }
 
 /** Eligible amount refunded so far: refund subtotals, less their tax where prices include tax. */
@@ -123,10 +120,14 @@ interface Cause {
   refundId?: string;
 }
 
-/** Brings the member in line with the order's facts: reversal and tier spend. */
-function settle(ctx: OrderContext, order: Order, member: Member | undefined, lots: Lot[], cause: Cause, soFar: Pick<Change, 'lots' | 'entries'>): Change {
+/**
+ * Brings the member in line with the order's facts: reversal and tier spend. A reversal takes the
+ * points back from the order's own lot; if the member already spent them, the balance goes
+ * negative and later earnings pay it back.
+ */
+function settle(ctx: OrderContext, order: Order, member: Member | undefined, lot: Lot | undefined, cause: Cause, earlier: LedgerEntry[]): Change {
   const paid = order.paid;
-  if (!paid || !member) return { order, lots: soFar.lots, entries: soFar.entries };
+  if (!paid || !member) return { order, lots: [], entries: earlier };
 
   const refunded = Math.min(paid.eligibleMinor, refundedEligible(order));
   const reversedTarget = order.cancelledAt ? paid.points : proportionOf(paid.points, refunded, paid.eligibleMinor);
@@ -134,11 +135,10 @@ function settle(ctx: OrderContext, order: Order, member: Member | undefined, lot
   const spendTarget = order.cancelledAt ? 0 : paid.eligibleMinor - refunded;
 
   let next: Member = member;
-  const changedLots = new Map(soFar.lots.map((lot) => [lot.id, lot]));
-  const entries = [...soFar.entries];
+  let changedLot = earlier.length > 0 ? lot : undefined;
+  const entries = [...earlier];
   if (reversal > 0) {
-    const taken = takeFromLots(lots, reversal, orderLotId(order.orderId));
-    for (const lot of taken.changed) changedLots.set(lot.id, lot);
+    if (lot) changedLot = { ...lot, points: Math.max(0, lot.points - reversal) };
     next = { ...next, balance: next.balance - reversal };
     entries.push({
       id: `reverse:${order.orderId}:${cause.id}`,
@@ -157,7 +157,7 @@ function settle(ctx: OrderContext, order: Order, member: Member | undefined, lot
   return {
     member: next,
     order: { ...order, reversedPoints: Math.max(order.reversedPoints, reversedTarget), spendCounted: spendTarget },
-    lots: [...changedLots.values()],
+    lots: changedLot ? [changedLot] : [],
     entries,
   };
 }

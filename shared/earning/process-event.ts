@@ -8,7 +8,7 @@ import type { Change } from './change.ts';
 import { applyCustomerCreated, applyCustomerUpdated } from './customers.ts';
 import { BusyError } from './errors.ts';
 import type { LoyaltyEvent } from './events.ts';
-import { applyOrderCancelled, applyOrderPaid, applyRefund, type OrderContext } from './orders.ts';
+import { applyOrderCancelled, applyOrderPaid, applyRefund, orderLotId, type OrderContext } from './orders.ts';
 import { newShop } from './shops.ts';
 
 export interface ProcessEventInput {
@@ -48,7 +48,12 @@ export async function processEvent(store: LoyaltyStore, input: ProcessEventInput
 async function attemptOnce(store: LoyaltyStore, { shop, event, idempotencyKeys, now }: ProcessEventInput): Promise<ProcessEventOutcome | 'conflict'> {
   const customerId = 'customerId' in event ? event.customerId : undefined;
   const orderId = 'orderId' in event ? event.orderId : undefined;
-  const reads = await store.readForEvent({ shop, idempotencyKeys, ...(customerId ? { customerId } : {}), ...(orderId ? { orderId } : {}) });
+  const reads = await store.readForEvent({
+    shop,
+    idempotencyKeys,
+    ...(customerId ? { customerId } : {}),
+    ...(orderId ? { orderId, lotId: orderLotId(orderId) } : {}),
+  });
   if (reads.seen) return { outcome: 'duplicate' };
 
   const currency = event.kind === 'order-paid' ? event.currency : undefined;
@@ -64,10 +69,8 @@ async function attemptOnce(store: LoyaltyStore, { shop, event, idempotencyKeys, 
   } else {
     // A refund names only its order; the order (if it arrived first) names the customer.
     const owner = reads.order?.customerId ?? customerId;
-    const member = owner === customerId ? reads.member : owner ? await store.getMember(shop, owner) : undefined;
-    const reverses = event.kind !== 'order-paid' || Boolean(reads.order?.cancelledAt || Object.keys(reads.order?.refunds ?? {}).length);
-    const lots = member && reverses ? await store.activeLots(shop, member.customerId) : [];
-    const ctx: OrderContext = { shop, program, lots, now, ...(reads.order ? { order: reads.order } : {}), ...(member ? { member } : {}) };
+    const { member, lot } = owner === customerId ? reads : owner && orderId ? await store.getMemberAndLot(shop, owner, orderLotId(orderId)) : {};
+    const ctx: OrderContext = { shop, program, now, ...(reads.order ? { order: reads.order } : {}), ...(member ? { member } : {}), ...(lot ? { lot } : {}) };
     change = event.kind === 'order-paid' ? applyOrderPaid(ctx, event) : event.kind === 'order-cancelled' ? applyOrderCancelled(ctx, event) : applyRefund(ctx, event);
   }
 

@@ -1,7 +1,7 @@
 /** What the storefront is shown: the public program and a member's standing. */
 import { utcDay } from '../clock.ts';
 import { FALLBACK_CURRENCY } from '../earning/shops.ts';
-import { spendingOrder } from '../ledger/lots.ts';
+import { lotStandings } from '../ledger/lots.ts';
 import { spendInWindow } from '../ledger/spend.ts';
 import type { Lot, Member } from '../ledger/types.ts';
 import { formatMinorUnits, toMinorUnits } from '../money/money.ts';
@@ -46,9 +46,9 @@ export function memberView(shop: Shop, customerId: string, member: Member | unde
     tierMultiplier: tier.multiplier,
     tierSpend: formatMinorUnits(spend, currency),
     nextTier: nextTierAfter(program, spend, currency),
-    expiring: spendingOrder(lots)
-      .filter((lot) => lot.expiresAt > now.toISOString())
-      .map((lot) => ({ points: lot.remaining, expiresAt: lot.expiresAt })),
+    expiring: lotStandings(lots, member?.consumed ?? 0)
+      .filter(({ lot, remaining }) => remaining > 0 && lot.expiresAt > now.toISOString())
+      .map(({ lot, remaining }) => ({ points: remaining, expiresAt: lot.expiresAt })),
     rewards: program.rewards.map((reward) => ({ ...rewardView(reward, program), affordable: balance >= reward.cost })),
   };
 }

@@ -1,28 +1,26 @@
-/** Lots: points earned together and spent or reversed together. */
+/**
+ * Lots: points earned together and expiring together. The member's `consumed` points (redeemed
+ * or expired) are taken from the lots in expiry order, so what remains in each lot is derived,
+ * never stored: a redemption changes one number, whatever the number of lots.
+ */
 import type { Lot } from './types.ts';
 
-/** Lots that still hold points, the soonest to expire first. */
-export function spendingOrder(lots: readonly Lot[]): Lot[] {
-  return lots
-    .filter((lot) => lot.remaining > 0)
-    .sort((a, b) => a.expiresAt.localeCompare(b.expiresAt) || a.earnedAt.localeCompare(b.earnedAt) || a.id.localeCompare(b.id));
+/** Expiry order: the soonest to expire first; ties by earning date, then id, so it is total. */
+export function byExpiry(a: Lot, b: Lot): number {
+  return a.expiresAt.localeCompare(b.expiresAt) || a.earnedAt.localeCompare(b.earnedAt) || a.id.localeCompare(b.id);
 }
 
-/**
- * Takes `points` out of lots, `first` (the order's own lot, for a reversal) before the others.
- * Returns the changed lots and what no lot could cover.
- */
-export function takeFromLots(lots: readonly Lot[], points: number, first?: string): { changed: Lot[]; uncovered: number } {
-  const ordered = spendingOrder(lots);
-  const own = ordered.findIndex((lot) => lot.id === first);
-  if (own > 0) ordered.unshift(...ordered.splice(own, 1));
-  let left = points;
-  const changed: Lot[] = [];
-  for (const lot of ordered) {
-    if (left === 0) break;
-    const taken = Math.min(lot.remaining, left);
-    changed.push({ ...lot, remaining: lot.remaining - taken });
+export interface LotStanding {
+  lot: Lot;
+  remaining: number;
+}
+
+/** Each lot with what is left in it once `consumed` points are taken oldest first. */
+export function lotStandings(lots: readonly Lot[], consumed: number): LotStanding[] {
+  let left = consumed;
+  return [...lots].sort(byExpiry).map((lot) => {
+    const taken = Math.min(lot.points, Math.max(0, left));
     left -= taken;
-  }
-  return { changed, uncovered: left };
+    return { lot, remaining: lot.points - taken };
+  });
 }

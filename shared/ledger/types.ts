@@ -15,8 +15,17 @@ export interface Member {
   shop: string;
   customerId: string;
   enrolledAt: string;
-  /** Spendable points. Negative when a refund reversed points that were already spent. */
+  /**
+   * Spendable points: the lots' points less `consumed`. Negative when a refund reversed points
+   * that were already spent.
+   */
   balance: number;
+  /**
+   * Points taken out of the lots by redemptions and expiry. They are taken from the lots in
+   * expiry order (oldest first), so what is left in each lot follows from this one number and no
+   * redemption has to touch the lots themselves.
+   */
+  consumed: number;
   /** Points earned but not yet spendable (the program's return window). */
   pending: number;
   lifetimeEarned: number;
@@ -40,8 +49,10 @@ export interface Lot {
   orderId?: string;
   earnedAt: string;
   expiresAt: string;
+  /** The points this lot brought, less what reversals took back. */
   points: number;
-  remaining: number;
+  /** When the expiry job settled it (its remainder expired); it no longer counts. */
+  settledAt?: string;
 }
 
 export type LedgerEntryType = 'earn' | 'reverse' | 'bonus' | 'adjust' | 'redeem' | 'expire';

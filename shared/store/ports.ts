@@ -22,6 +22,8 @@ export interface EventReads {
   shop?: Shop;
   member?: Member;
   order?: Order;
+  /** The lot asked for (an order's own lot). */
+  lot?: Lot;
   /** Whether any of the idempotency keys asked for was already recorded. */
   seen: boolean;
 }
@@ -31,6 +33,8 @@ export interface EventReadRequest {
   idempotencyKeys: string[];
   customerId?: string;
   orderId?: string;
+  /** One of the customer's lots. */
+  lotId?: string;
 }
 
 export interface CommitRequest {
@@ -60,7 +64,9 @@ export interface LoyaltyStore {
   /** Creates the shop unless it exists; answers the stored one. */
   ensureShop(shop: Shop): Promise<Shop>;
   getMember(shop: string, customerId: string): Promise<Member | undefined>;
-  /** Lots that still hold points. */
+  /** A member and one of their lots, in one consistent round trip. */
+  getMemberAndLot(shop: string, customerId: string, lotId: string): Promise<{ member?: Member; lot?: Lot }>;
+  /** The member's lots that still count: not fully reversed, not settled by expiry. */
   activeLots(shop: string, customerId: string): Promise<Lot[]>;
   /** The member's ledger, newest first. */
   ledger(shop: string, customerId: string, page: { limit: number; cursor?: string }): Promise<Page<LedgerEntry>>;

@@ -5,6 +5,7 @@ import type { OrderPaid } from '../../shared/earning/events.ts';
 import { applyOrderCancelled, applyOrderPaid, applyRefund, type OrderContext } from '../../shared/earning/orders.ts';
 import type { Lot, Member, Order } from '../../shared/ledger/types.ts';
 import { defaultProgram } from '../../shared/program/program.ts';
+import { lotStandings } from '../../shared/ledger/lots.ts';
 
 const now = new Date('2026-06-01T00:00:00Z');
 const shop = 'shop.myshopify.com';
@@ -27,7 +28,7 @@ function history() {
     shop,
     program: defaultProgram,
     now,
-    lots: [...state.lots.values()],
+    ...(state.lots.get(`order:${orderId}`) ? { lot: state.lots.get(`order:${orderId}`)! } : {}),
     ...(state.member ? { member: state.member } : {}),
     ...(state.orders.get(orderId) ? { order: state.orders.get(orderId)! } : {}),
   });
@@ -41,7 +42,9 @@ describe('earning', () => {
     expect(change?.entries).toMatchObject([{ type: 'earn', points: 199, balanceAfter: 199, orderId: '1' }]);
     expect(h.state.member).toMatchObject({ balance: 199, tier: 'Bronze', lifetimeEarned: 199 });
     expect(h.state.member?.signupBonusAt).toBeUndefined();
-    expect([...h.state.lots.values()]).toMatchObject([{ id: 'order:1', remaining: 199, expiresAt: '2027-05-01T10:00:00.000Z' }]);
+    expect([...h.state.lots.values()]).toEqual([
+      { id: 'order:1', source: 'order', orderId: '1', earnedAt: '2026-05-01T10:00:00.000Z', expiresAt: '2027-05-01T10:00:00.000Z', points: 199 },
+    ]);
   });
 
   it('earns nothing twice for the same order', () => {
@@ -91,20 +94,24 @@ describe('earning', () => {
     expect(applyOrderCancelled(h.ctx('1'), cancel)).toBeNull();
   });
 
-  it('takes reversed points the member already spent from other lots, then into a negative balance', () => {
+  it('takes reversed points back from the order’s lot; spent ones leave a negative balance that later earnings repay', () => {
     const h = history();
     h.commit(applyOrderPaid(h.ctx('1'), paid('1', 10000)));
     h.commit(applyOrderPaid(h.ctx('2'), paid('2', 5000)));
-    // The first order's points were spent elsewhere (a redemption, later): simulate by emptying its lot.
-    h.state.lots.set('order:1', { ...h.state.lots.get('order:1')!, remaining: 0 });
-    h.state.member = { ...h.state.member!, balance: 50 };
+    // 100 points were redeemed since (the redemption counts them as consumed).
+    h.state.member = { ...h.state.member!, balance: 50, consumed: 100 };
     h.commit(applyOrderCancelled(h.ctx('1'), { kind: 'order-cancelled', orderId: '1', customerId: '7', at: '2026-05-02T00:00:00.000Z' }));
     expect(h.state.member?.balance).toBe(-50);
-    expect(h.state.lots.get('order:2')?.remaining).toBe(0);
-    // The next earning pays the debt first: the lots add up to the spendable balance again.
+    expect(h.state.lots.get('order:1')?.points).toBe(0);
     h.commit(applyOrderPaid(h.ctx('3'), paid('3', 8000)));
     expect(h.state.member?.balance).toBe(30);
-    expect(h.state.lots.get('order:3')?.remaining).toBe(30);
+    // The lots still add up to what can be spent.
+    const remaining = lotStandings([...h.state.lots.values()], h.state.member!.consumed).map((s) => [s.lot.id, s.remaining]);
+    expect(remaining).toEqual([
+      ['order:1', 0],
+      ['order:2', 0],
+      ['order:3', 30],
+    ]);
   });
 
   it('grants the signup bonus once, even when an order enrolled the customer first', () => {

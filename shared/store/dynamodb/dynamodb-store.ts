@@ -15,7 +15,7 @@ import {
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { LedgerEntry, Lot, Member } from '../../ledger/types.ts';
 import { InvalidCursorError, type CommitRequest, type CommitResult, type EventReadRequest, type EventReads, type LoyaltyStore, type Page, type Shop } from '../ports.ts';
-import { idempotencyKey, LEDGER_PREFIX, LOT_PREFIX, memberKey, memberPartition, orderKey, shopKey } from './keys.ts';
+import { idempotencyKey, LEDGER_PREFIX, LOT_PREFIX, lotKey, memberKey, memberPartition, orderKey, shopKey } from './keys.ts';
 import { fromItem, ledgerItem, lotItem, memberItem, orderItem, shopItem, toLedgerEntry, toLot, toMember, toOrder, toShop, type Item } from './items.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
 
@@ -34,6 +34,7 @@ export class DynamoDbStore implements LoyaltyStore {
     request.idempotencyKeys.forEach((key, i) => (keys[`seen${i}`] = idempotencyKey(shop, key)));
     if (customerId) keys.member = memberKey(shop, customerId);
     if (orderId) keys.order = orderKey(shop, orderId);
+    if (customerId && request.lotId) keys.lot = lotKey(shop, customerId, request.lotId);
     const items = await this.batchGet(Object.values(keys));
     const find = (name: string) => {
       const key = keys[name];
@@ -42,10 +43,12 @@ export class DynamoDbStore implements LoyaltyStore {
     const shopItem = find('shop');
     const member = find('member');
     const order = find('order');
+    const lot = find('lot');
     return {
       ...(shopItem ? { shop: toShop(shopItem) } : {}),
       ...(member ? { member: toMember(member) } : {}),
       ...(order ? { order: toOrder(order) } : {}),
+      ...(lot ? { lot: toLot(lot) } : {}),
       seen: request.idempotencyKeys.some((_, i) => find(`seen${i}`) !== undefined),
     };
   }
@@ -88,6 +91,13 @@ export class DynamoDbStore implements LoyaltyStore {
     return Item ? toMember(Item) : undefined;
   }
 
+  async getMemberAndLot(shop: string, customerId: string, lotId: string): Promise<{ member?: Member; lot?: Lot }> {
+    const items = await this.batchGet([memberKey(shop, customerId), lotKey(shop, customerId, lotId)]);
+    const member = items.find((item) => item.SK?.S === 'MEMBER');
+    const lot = items.find((item) => item.SK?.S?.startsWith(LOT_PREFIX));
+    return { ...(member ? { member: toMember(member) } : {}), ...(lot ? { lot: toLot(lot) } : {}) };
+  }
+
   async activeLots(shop: string, customerId: string): Promise<Lot[]> {
     const lots: Lot[] = [];
     let start: Item | undefined;
@@ -96,7 +106,7 @@ export class DynamoDbStore implements LoyaltyStore {
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'PK = :pk AND begins_with(SK, :lot)',
-          FilterExpression: 'remaining > :zero',
+          FilterExpression: 'points > :zero AND attribute_not_exists(settledAt)',
           ExpressionAttributeValues: marshall({ ':pk': memberPartition(shop, customerId), ':lot': LOT_PREFIX, ':zero': 0 }),
           ConsistentRead: true,
           ExclusiveStartKey: start,

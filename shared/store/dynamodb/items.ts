@@ -29,7 +29,8 @@ export function lotItem(shop: string, customerId: string, lot: Lot): Item {
   const key = lotKey(shop, customerId, lot.id);
   return toItem({
     ...key,
-    ...(lot.remaining > 0 ? expiryIndexKeys(key.PK, key.SK, lot.expiresAt) : {}),
+    // In the expiry index while it holds points; a lot settled by expiry leaves it.
+    ...(lot.points > 0 && !lot.settledAt ? expiryIndexKeys(key.PK, key.SK, lot.expiresAt) : {}),
     entity: 'lot',
     shop,
     customerId,
