@@ -6,9 +6,14 @@ import { createApp } from '../shared/http/app.ts';
 import type { AppSecrets } from '../shared/http/deps.ts';
 import { processDelivery } from '../shared/shopify/deliveries.ts';
 import { DynamoDbStore } from '../shared/store/dynamodb/dynamodb-store.ts';
+import { devRoutes } from '../shared/http/dev.ts';
+import { adminClientFromEnv } from '../shared/shopify/admin-config.ts';
+import type { DiscountIssuer } from '../shared/shopify/admin-graphql.ts';
 
 export interface LocalAppOptions {
   client: DynamoDBClient;
+  /** Where coupons become discounts; by default the Admin API as the environment configures it. */
+  discounts?: DiscountIssuer;
   tableName: string;
   secrets: AppSecrets;
   clock: Clock;
@@ -18,13 +23,16 @@ export interface LocalAppOptions {
 export function createLocalApp(options: LocalAppOptions) {
   const store = new DynamoDbStore(options.client, options.tableName);
   const logger = options.logger ?? new Logger({ serviceName: 'loyalty' });
+  const discounts = options.discounts ?? adminClientFromEnv(process.env);
   const app = createApp({
     store,
+    discounts,
     secrets: async () => options.secrets,
     clock: options.clock,
     logger,
     // Locally the effect is visible to the very next request: no queue in between.
     deliver: (delivery, now) => processDelivery(store, delivery, now),
   });
+  app.route('/dev', devRoutes({ store, discounts, clock: options.clock }));
   return { app, store };
 }

@@ -3,12 +3,14 @@ import { handle } from 'hono/aws-lambda';
 import { systemClock } from '../../shared/clock.ts';
 import { createApp } from '../../shared/http/app.ts';
 import { processDelivery } from '../../shared/shopify/deliveries.ts';
+import { adminClientFromEnv } from '../../shared/shopify/admin-config.ts';
 import { appSecrets, createStore, logger } from '../lambda-runtime.ts';
 
 const store = createStore();
 
 const app = createApp({
   store,
+  discounts: adminClientFromEnv(process.env),
   secrets: appSecrets,
   clock: systemClock,
   logger,

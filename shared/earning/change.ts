@@ -1,5 +1,13 @@
 /** What one business event changes, written all together or not at all. */
 import type { LedgerEntry, Lot, Member, Order } from '../ledger/types.ts';
+import type { Coupon } from '../rewards/coupon.ts';
+
+/** An order used one of our coupons. */
+export interface CouponUse {
+  code: string;
+  orderId: string;
+  at: string;
+}
 
 export interface Change {
   /** The member's new state; its `rev` is the one read, which the write expects to find. */
@@ -8,4 +16,10 @@ export interface Change {
   /** Lots created or changed, in full. */
   lots: Lot[];
   entries: LedgerEntry[];
+  /** New coupons: each code must not exist yet. */
+  coupons?: Coupon[];
+  /** Coupons an order used. */
+  couponUses?: CouponUse[];
+  /** The balance the member must still have when written (a redemption's cost). */
+  memberMinBalance?: number;
 }

@@ -9,6 +9,8 @@ import { pointsForSpend, proportionOf } from '../ledger/points.ts';
 import { addSpend, spendBefore } from '../ledger/spend.ts';
 import type { LedgerEntry, Lot, Member, Order } from '../ledger/types.ts';
 import type { Program } from '../program/program.ts';
+import type { Coupon } from '../rewards/coupon.ts';
+import { newCoupon } from '../rewards/redeem.ts';
 import { tierForSpend } from '../program/tiers.ts';
 import type { Change } from './change.ts';
 import type { OrderCancelled, OrderPaid, RefundCreated } from './events.ts';
@@ -23,6 +25,10 @@ export interface OrderContext {
   member?: Member;
   /** The order's own lot, if it earned before. */
   lot?: Lot;
+  /** Our coupons among the order's discount codes. */
+  coupons?: Coupon[];
+  /** Makes a coupon code, for a tier reward the order may unlock. */
+  couponCode?: () => string;
   now: Date;
 }
 
@@ -76,7 +82,9 @@ export function applyOrderPaid(ctx: OrderContext, event: OrderPaid): Change | nu
     balanceAfter: earned.balance,
     orderId: event.orderId,
   };
-  return settle(ctx, paidOrder, earned, lot, { id: 'paid', at: event.at }, [entry]);
+  const change = settle(ctx, paidOrder, earned, lot, { id: 'paid', at: event.at }, [entry]);
+  const uses = (ctx.coupons ?? []).filter((coupon) => coupon.status !== 'used' && event.discountCodes.includes(coupon.code));
+  return uses.length ? { ...change, couponUses: uses.map((coupon) => ({ code: coupon.code, orderId: event.orderId, at: event.at })) } : change;
 }
 
 /** An order from a customer not yet enrolled enrolls them, without the signup bonus. */
@@ -154,10 +162,22 @@ function settle(ctx: OrderContext, order: Order, member: Member | undefined, lot
   const day = utcDay(paid.at);
   next = { ...next, spendByDay: addSpend(next.spendByDay, day, spendTarget - order.spendCounted) };
   next = withTier(next, day, ctx.program, paid.currency);
+  const reward = tierReward(ctx, next, paid.currency);
   return {
-    member: next,
+    member: reward?.member ?? next,
     order: { ...order, reversedPoints: Math.max(order.reversedPoints, reversedTarget), spendCounted: spendTarget },
     lots: changedLot ? [changedLot] : [],
     entries,
+    ...(reward ? { coupons: [reward.coupon] } : {}),
   };
+}
+
+/** Reaching a tier with a reward grants its coupon, once per tier. */
+function tierReward(ctx: OrderContext, member: Member, currency: string): { member: Member; coupon: Coupon } | undefined {
+  const tier = ctx.program.tiers.find((candidate) => candidate.name === member.tier);
+  if (!tier?.rewardId || !ctx.couponCode || member.tierRewards?.includes(tier.name)) return undefined;
+  const reward = ctx.program.rewards.find((candidate) => candidate.id === tier.rewardId);
+  if (!reward) return undefined;
+  const coupon = newCoupon({ shop: ctx.shop, program: ctx.program, currency }, member.customerId, reward, ctx.couponCode(), ctx.now, 'tier');
+  return { member: { ...member, tierRewards: [...(member.tierRewards ?? []), tier.name] }, coupon };
 }

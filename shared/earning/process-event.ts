@@ -10,6 +10,7 @@ import { BusyError } from './errors.ts';
 import type { LoyaltyEvent } from './events.ts';
 import { applyOrderCancelled, applyOrderPaid, applyRefund, orderLotId, type OrderContext } from './orders.ts';
 import { newShop } from './shops.ts';
+import { couponPrefix, looksLikeCouponCode, randomCouponCode } from '../rewards/coupon-code.ts';
 
 export interface ProcessEventInput {
   shop: string;
@@ -53,6 +54,7 @@ async function attemptOnce(store: LoyaltyStore, { shop, event, idempotencyKeys, 
     idempotencyKeys,
     ...(customerId ? { customerId } : {}),
     ...(orderId ? { orderId, lotId: orderLotId(orderId) } : {}),
+    ...(event.kind === 'order-paid' ? { couponCodes: event.discountCodes.filter(looksLikeCouponCode) } : {}),
   });
   if (reads.seen) return { outcome: 'duplicate' };
 
@@ -70,7 +72,17 @@ async function attemptOnce(store: LoyaltyStore, { shop, event, idempotencyKeys, 
     // A refund names only its order; the order (if it arrived first) names the customer.
     const owner = reads.order?.customerId ?? customerId;
     const { member, lot } = owner === customerId ? reads : owner && orderId ? await store.getMemberAndLot(shop, owner, orderLotId(orderId)) : {};
-    const ctx: OrderContext = { shop, program, now, ...(reads.order ? { order: reads.order } : {}), ...(member ? { member } : {}), ...(lot ? { lot } : {}) };
+    const prefix = couponPrefix(shop, program.coupons.prefix);
+    const ctx: OrderContext = {
+      shop,
+      program,
+      now,
+      coupons: reads.coupons,
+      couponCode: () => randomCouponCode(prefix),
+      ...(reads.order ? { order: reads.order } : {}),
+      ...(member ? { member } : {}),
+      ...(lot ? { lot } : {}),
+    };
     change = event.kind === 'order-paid' ? applyOrderPaid(ctx, event) : event.kind === 'order-cancelled' ? applyOrderCancelled(ctx, event) : applyRefund(ctx, event);
   }
 

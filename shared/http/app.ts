@@ -7,6 +7,7 @@ import { BusyError } from '../earning/errors.ts';
 import { InvalidProgramError } from '../program/program.ts';
 import { InvalidPayloadError } from '../shopify/errors.ts';
 import { InvalidCursorError } from '../store/ports.ts';
+import { InsufficientPointsError, ProgramInactiveError, UnknownRewardError } from '../rewards/errors.ts';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AppDeps, WebhookDeps } from './deps.ts';
 import { HttpProblem, problem } from './problems.ts';
@@ -36,6 +37,9 @@ export function withProblemAnswers<T extends Hono<any, any, any>>(app: T, logger
     if (error instanceof InvalidPayloadError) return problem(c, 400, error.type, error.message, { problems: error.problems });
     if (error instanceof InvalidProgramError) return problem(c, 422, error.type, error.message, { problems: error.problems });
     if (error instanceof InvalidCursorError) return problem(c, 400, error.type, error.message);
+    if (error instanceof InsufficientPointsError) return problem(c, 409, error.type, error.message, { balance: error.balance, cost: error.cost });
+    if (error instanceof ProgramInactiveError) return problem(c, 409, error.type, error.message);
+    if (error instanceof UnknownRewardError) return problem(c, 422, error.type, error.message);
     // Every log line names the shop and the delivery; none carries a payload or personal data.
     const log = logger.createChild({
       persistentKeys: { shop: c.req.header('x-shopify-shop-domain') ?? c.req.query('shop'), webhookId: c.req.header('x-shopify-webhook-id'), path: c.req.path },

@@ -3,6 +3,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Clock } from '../clock.ts';
 import type { LoyaltyEvent } from '../earning/events.ts';
 import type { ProcessEventOutcome } from '../earning/process-event.ts';
+import type { DiscountIssuer } from '../shopify/admin-graphql.ts';
 import type { LoyaltyStore } from '../store/ports.ts';
 
 export interface AppSecrets {
@@ -25,6 +26,8 @@ export interface VerifiedDelivery {
 
 export interface AppDeps {
   store: LoyaltyStore;
+  /** Where coupons become Shopify discount codes. */
+  discounts: DiscountIssuer;
   /** Read once per container in the cloud, so a function. */
   secrets: () => Promise<AppSecrets>;
   clock: Clock;

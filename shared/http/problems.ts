@@ -21,6 +21,9 @@ const titles: Record<string, string> = {
   'not-a-member': 'Not signed in',
   'not-found': 'Not found',
   busy: 'Busy, try again',
+  'insufficient-points': 'Not enough points',
+  'unknown-reward': 'No such reward',
+  'program-inactive': 'Program not active',
   internal: 'Internal error',
 };
 

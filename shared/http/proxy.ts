@@ -8,7 +8,10 @@ import { newShop } from '../earning/shops.ts';
 import { checkProxySignature } from '../shopify/app-proxy-signature.ts';
 import type { Shop } from '../store/ports.ts';
 import type { AppDeps } from './deps.ts';
-import { HttpProblem } from './problems.ts';
+import { HttpProblem, problem } from './problems.ts';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod/mini';
+import { redeemReward } from '../rewards/redeem-reward.ts';
 import { isShopDomain } from './shop-domain.ts';
 import { memberView, publicProgram } from './views.ts';
 
@@ -61,7 +64,37 @@ export function proxyRoutes(deps: AppDeps) {
       const cursor = c.req.query('cursor') || undefined;
       const page = await deps.store.ledger(shop.shop, c.get('customerId')!, { limit, ...(cursor ? { cursor } : {}) });
       return c.json({ entries: page.items.map(activityView), nextCursor: page.cursor ?? null });
-    });
+    })
+    .post(
+      '/member/redemptions',
+      memberOnly,
+      bodyLimit({ maxSize: 16 * 1024, onError: (c) => problem(c, 413, 'payload-too-large', 'a redemption body is a small JSON object') }),
+      async (c) => {
+        const parsed = RedemptionBodySchema.safeParse(await jsonBody(c.req.raw));
+        if (!parsed.success) throw new HttpProblem(400, 'invalid-request', 'the body must be {"rewardId": "..."}');
+        const idempotencyKey = c.req.header('idempotency-key');
+        if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,255}$/.test(idempotencyKey)) {
+          throw new HttpProblem(400, 'invalid-request', 'Idempotency-Key is 1 to 255 visible ASCII characters');
+        }
+        const { view, replayed } = await redeemReward(
+          deps.store,
+          { shop: c.get('shop'), customerId: c.get('customerId')!, rewardId: parsed.data.rewardId, now: c.get('now'), ...(idempotencyKey ? { idempotencyKey } : {}) },
+          { issuer: deps.discounts },
+        );
+        if (replayed) c.header('idempotent-replayed', 'true');
+        return c.json(view, 201);
+      },
+    );
+}
+
+const RedemptionBodySchema = z.object({ rewardId: z.string().check(z.minLength(1), z.maxLength(100)) });
+
+async function jsonBody(request: Request): Promise<unknown> {
+  try {
+    return JSON.parse(await request.text());
+  } catch {
+    throw new HttpProblem(400, 'invalid-request', 'the body is not JSON');
+  }
 }
 
 function activityView(entry: import('../ledger/types.ts').LedgerEntry) {

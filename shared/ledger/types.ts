@@ -35,6 +35,8 @@ export interface Member {
   tier: string;
   tierAsOf: string;
   signupBonusAt?: string;
+  /** Tiers whose reward coupon the member was granted (once each). */
+  tierRewards?: string[];
   contact: Contact;
   /** 0 for a member not stored yet. */
   rev: number;
@@ -70,6 +72,7 @@ export interface LedgerEntry {
   orderId?: string;
   refundId?: string;
   reason?: string;
+  couponCode?: string;
 }
 
 export interface OrderPayment {

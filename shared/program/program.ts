@@ -13,6 +13,8 @@ export const TierSchema = z.object({
   minSpend: z.number().check(z.gte(0), z.lte(1e12)),
   /** Points multiplier for orders placed while in this tier. */
   multiplier: z.number().check(z.gte(0), z.lte(100)),
+  /** A reward from the catalogue granted, free and once, when a member reaches this tier. */
+  rewardId: z.optional(z.string()),
 });
 
 export const RewardSchema = z.object({
@@ -58,9 +60,14 @@ export const ProgramSchema = z
       { daysBefore: [30, 7] },
     ),
     rewards: z._default(z.array(RewardSchema).check(z.maxLength(50)), defaultRewards),
-    coupons: z._default(z.object({ validityDays: z._default(z.int().check(z.positive(), z.lte(3650)), 90) }), {
-      validityDays: 90,
-    }),
+    coupons: z._default(
+      z.object({
+        validityDays: z._default(z.int().check(z.positive(), z.lte(3650)), 90),
+        /** Codes start with it (`DEMO-7KQ2XH9PRA`); by default, letters of the shop's name. */
+        prefix: z.optional(z.string().check(z.regex(/^[A-HJKMNP-Z2-9]{1,8}$/, 'up to 8 of A-Z and 2-9, without I, L, O'))),
+      }),
+      { validityDays: 90 },
+    ),
     /** Days earned points stay pending (a return window) before they can be spent; 0 for none. */
     pendingDays: z._default(z.int().check(z.gte(0), z.lte(365)), 0),
   })
@@ -74,6 +81,9 @@ export const ProgramSchema = z
         const before = tiers[i - 1];
         if (before && tier.minSpend <= before.minSpend) {
           ctx.issues.push({ code: 'custom', input: tier.minSpend, path: ['tiers', i, 'minSpend'], message: 'tiers rise in minSpend' });
+        }
+        if (tier.rewardId !== undefined && !program.rewards.some((reward) => reward.id === tier.rewardId)) {
+          ctx.issues.push({ code: 'custom', input: tier.rewardId, path: ['tiers', i, 'rewardId'], message: 'not a reward of the catalogue' });
         }
         if (tiers.findIndex((t) => t.name === tier.name) !== i) {
           ctx.issues.push({ code: 'custom', input: tier.name, path: ['tiers', i, 'name'], message: 'tier names are unique' });

@@ -3,6 +3,7 @@
  * tests run it against DynamoDB Local, never a mock.
  */
 import type { Change } from '../earning/change.ts';
+import type { Coupon, CouponStatus } from '../rewards/coupon.ts';
 import type { LedgerEntry, Lot, Member, Order } from '../ledger/types.ts';
 import type { Program } from '../program/program.ts';
 
@@ -15,6 +16,8 @@ export interface Shop {
   currency?: string;
   active: boolean;
   createdAt: string;
+  /** The shop's offline Admin API access token, for creating discount codes. */
+  adminAccessToken?: string;
   rev: number;
 }
 
@@ -24,6 +27,8 @@ export interface EventReads {
   order?: Order;
   /** The lot asked for (an order's own lot). */
   lot?: Lot;
+  /** The coupons asked for that exist. */
+  coupons: Coupon[];
   /** Whether any of the idempotency keys asked for was already recorded. */
   seen: boolean;
 }
@@ -35,6 +40,8 @@ export interface EventReadRequest {
   orderId?: string;
   /** One of the customer's lots. */
   lotId?: string;
+  /** Discount codes an order used: which are our coupons? */
+  couponCodes?: string[];
 }
 
 export interface CommitRequest {
@@ -45,6 +52,8 @@ export interface CommitRequest {
   idempotencyKeys: string[];
   /** The shop's record, when the change creates it (`rev` 0) or updates it (`rev` as read). */
   shopRecord?: Shop;
+  /** Kept with the idempotency records, to answer a replay the same way. */
+  idempotencyResult?: Record<string, unknown>;
   now: Date;
 }
 
@@ -72,6 +81,18 @@ export interface LoyaltyStore {
   ledger(shop: string, customerId: string, page: { limit: number; cursor?: string }): Promise<Page<LedgerEntry>>;
   /** Writes a change all together or not at all. */
   commit(request: CommitRequest): Promise<CommitResult>;
+  /** The answer recorded with an idempotency key, if the key was used. */
+  idempotencyResult(shop: string, key: string): Promise<Record<string, unknown> | undefined>;
+  getCoupon(shop: string, code: string): Promise<Coupon | undefined>;
+  /** Saves a coupon's new state if it is still in `expected` status; false when it was not. */
+  saveCoupon(coupon: Coupon, expected: CouponStatus): Promise<boolean>;
+  /** Pending coupons whose next try is due, oldest first. */
+  dueCoupons(now: Date, limit: number): Promise<{ shop: string; code: string }[]>;
+  /**
+   * Shopify refused a coupon for good: it becomes `failed` and its points come back to the member
+   * as a new lot, all in one transaction. False when the coupon was no longer pending.
+   */
+  refundCoupon(coupon: Coupon, refund: { lot: Lot; entry: LedgerEntry }): Promise<boolean>;
 }
 
 export class InvalidCursorError extends Error {

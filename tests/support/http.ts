@@ -5,6 +5,7 @@ import { fixedClock } from '../../shared/clock.ts';
 import { signProxyQuery } from '../../shared/shopify/app-proxy-signature.ts';
 import { signWebhook } from '../../shared/shopify/webhook-signature.ts';
 import { createLocalApp } from '../../local/server.ts';
+import type { DiscountIssuer } from '../../shared/shopify/admin-graphql.ts';
 import { freshTable } from './database.ts';
 
 export const SECRET = 'test-app-secret';
@@ -53,7 +54,7 @@ export function proxyQuery(options: { shop?: string; customerId?: string; at: Da
 }
 
 /** The app over a fresh table, its clock stopped at `now` (movable). */
-export async function testService(now = '2026-06-01T12:00:00Z') {
+export async function testService(now = '2026-06-01T12:00:00Z', options: { discounts?: DiscountIssuer } = {}) {
   const table = await freshTable();
   let clockAt = now;
   const { app, store } = createLocalApp({
@@ -62,6 +63,7 @@ export async function testService(now = '2026-06-01T12:00:00Z') {
     secrets: { apiSecret: SECRET, apiKey: API_KEY },
     clock: () => fixedClock(clockAt)(),
     logger: silentLogger(),
+    ...(options.discounts ? { discounts: options.discounts } : {}),
   });
   const service = {
     app,
@@ -71,6 +73,12 @@ export async function testService(now = '2026-06-01T12:00:00Z') {
     webhook: (topic: string, body: unknown, options?: WebhookOptions) => app.request(webhookRequest(topic, body, options)),
     proxy: (path: string, options: { customerId?: string; shop?: string; extra?: Record<string, string> } = {}) =>
       app.request(`/proxy${path}?${proxyQuery({ ...options, at: new Date(clockAt) })}`),
+    redeem: (customerId: string, rewardId: unknown, headers: Record<string, string> = {}) =>
+      app.request(`/proxy/member/redemptions?${proxyQuery({ customerId, at: new Date(clockAt) })}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: typeof rewardId === 'string' ? JSON.stringify({ rewardId }) : JSON.stringify(rewardId),
+      }),
     member: async (customerId: string, shop?: string) => {
       const response = await service.proxy('/member', { customerId, ...(shop ? { shop } : {}) });
       if (response.status !== 200) throw new Error(`member ${customerId}: ${response.status} ${await response.text()}`);

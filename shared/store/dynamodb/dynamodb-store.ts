@@ -14,9 +14,10 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { LedgerEntry, Lot, Member } from '../../ledger/types.ts';
+import type { Coupon, CouponStatus } from '../../rewards/coupon.ts';
 import { InvalidCursorError, type CommitRequest, type CommitResult, type EventReadRequest, type EventReads, type LoyaltyStore, type Page, type Shop } from '../ports.ts';
-import { idempotencyKey, LEDGER_PREFIX, LOT_PREFIX, lotKey, memberKey, memberPartition, orderKey, shopKey } from './keys.ts';
-import { fromItem, ledgerItem, lotItem, memberItem, orderItem, shopItem, toLedgerEntry, toLot, toMember, toOrder, toShop, type Item } from './items.ts';
+import { couponKey, GSI_BY_EXPIRY, idempotencyKey, LEDGER_PREFIX, LOT_PREFIX, lotKey, memberKey, memberPartition, orderKey, OUTBOX_SHARDS, shopKey } from './keys.ts';
+import { couponItem, fromItem, ledgerItem, lotItem, memberItem, orderItem, shopItem, toCoupon, toLedgerEntry, toLot, toMember, toOrder, toShop, type Item } from './items.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
 
 /** How long a webhook id is remembered: past Shopify's retry window of 48 hours, with room. */
@@ -35,6 +36,7 @@ export class DynamoDbStore implements LoyaltyStore {
     if (customerId) keys.member = memberKey(shop, customerId);
     if (orderId) keys.order = orderKey(shop, orderId);
     if (customerId && request.lotId) keys.lot = lotKey(shop, customerId, request.lotId);
+    (request.couponCodes ?? []).slice(0, 20).forEach((code, i) => (keys[`coupon${i}`] = couponKey(shop, code)));
     const items = await this.batchGet(Object.values(keys));
     const find = (name: string) => {
       const key = keys[name];
@@ -49,6 +51,7 @@ export class DynamoDbStore implements LoyaltyStore {
       ...(member ? { member: toMember(member) } : {}),
       ...(order ? { order: toOrder(order) } : {}),
       ...(lot ? { lot: toLot(lot) } : {}),
+      coupons: items.filter((item) => item.SK?.S === 'COUPON').map(toCoupon),
       seen: request.idempotencyKeys.some((_, i) => find(`seen${i}`) !== undefined),
     };
   }
@@ -135,19 +138,22 @@ export class DynamoDbStore implements LoyaltyStore {
     return last ? { items, cursor: encodeCursor(String(fromItem(last).SK)) } : { items };
   }
 
-  async commit({ shop, change, idempotencyKeys, shopRecord, now }: CommitRequest): Promise<CommitResult> {
+  async commit({ shop, change, idempotencyKeys, shopRecord, idempotencyResult, now }: CommitRequest): Promise<CommitResult> {
     const TableName = this.tableName;
     const expiresAtEpoch = Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_DAYS * 86_400;
     const writes: TransactWriteItem[] = idempotencyKeys.map((key) => ({
       Put: {
         TableName,
-        Item: marshall({ ...idempotencyKey(shop, key), entity: 'idempotency', recordedAt: now.toISOString(), [TTL_ATTRIBUTE]: expiresAtEpoch }),
+        Item: marshall(
+          { ...idempotencyKey(shop, key), entity: 'idempotency', recordedAt: now.toISOString(), [TTL_ATTRIBUTE]: expiresAtEpoch, result: idempotencyResult },
+          { removeUndefinedValues: true },
+        ),
         ConditionExpression: 'attribute_not_exists(PK)',
       },
     }));
     if (shopRecord) writes.push({ Put: { TableName, Item: shopItem(shopRecord, shopRecord.rev + 1), ...expectRev(shopRecord.rev) } });
     const { member, order } = change;
-    if (member) writes.push({ Put: { TableName, Item: memberItem(member, member.rev + 1), ...expectRev(member.rev) } });
+    if (member) writes.push({ Put: { TableName, Item: memberItem(member, member.rev + 1), ...expectRev(member.rev, change.memberMinBalance) } });
     if (order) writes.push({ Put: { TableName, Item: orderItem(order, order.rev + 1), ...expectRev(order.rev) } });
     const owner = member?.customerId ?? order?.customerId;
     if (owner) {
@@ -155,6 +161,22 @@ export class DynamoDbStore implements LoyaltyStore {
       for (const entry of change.entries) {
         writes.push({ Put: { TableName, Item: ledgerItem(shop, owner, entry), ConditionExpression: 'attribute_not_exists(PK)' } });
       }
+    }
+    for (const coupon of change.coupons ?? []) {
+      // Codes are unique: a collision cancels the transaction and the caller retries with a new code.
+      writes.push({ Put: { TableName, Item: couponItem(coupon), ConditionExpression: 'attribute_not_exists(PK)' } });
+    }
+    for (const use of change.couponUses ?? []) {
+      writes.push({
+        Update: {
+          TableName,
+          Key: marshall(couponKey(shop, use.code)),
+          UpdateExpression: 'SET #status = :used, usedAt = :at, usedOrderId = :order REMOVE GSI1PK, GSI1SK',
+          ConditionExpression: 'attribute_exists(PK) AND #status <> :used',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: marshall({ ':used': 'used', ':at': use.at, ':order': use.orderId }),
+        },
+      });
     }
     if (writes.length === 0) return 'committed';
     try {
@@ -172,13 +194,109 @@ export class DynamoDbStore implements LoyaltyStore {
       throw error;
     }
   }
+  async idempotencyResult(shop: string, key: string): Promise<Record<string, unknown> | undefined> {
+    const { Item } = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: marshall(idempotencyKey(shop, key)), ConsistentRead: true }),
+    );
+    return Item ? (fromItem(Item).result as Record<string, unknown> | undefined) : undefined;
+  }
+
+  async getCoupon(shop: string, code: string): Promise<Coupon | undefined> {
+    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall(couponKey(shop, code)), ConsistentRead: true }));
+    return Item ? toCoupon(Item) : undefined;
+  }
+
+  async saveCoupon(coupon: Coupon, expected: CouponStatus): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: couponItem(coupon),
+          ConditionExpression: '#status = :expected',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: marshall({ ':expected': expected }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async dueCoupons(now: Date, limit: number): Promise<{ shop: string; code: string }[]> {
+    const due: { shop: string; code: string; at: string }[] = [];
+    for (let shard = 0; shard < OUTBOX_SHARDS; shard++) {
+      const answer = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: GSI_BY_EXPIRY,
+          KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK <= :now',
+          ExpressionAttributeValues: marshall({ ':pk': `OUTBOX#${shard}`, ':now': `${now.toISOString()}#\uffff` }),
+          Limit: limit,
+        }),
+      );
+      for (const item of answer.Items ?? []) {
+        // The sort key says it all: `{nextAttemptAt}#{shop}#{code}` (neither holds a '#').
+        const [at = '', shop = '', code = ''] = String(fromItem(item).GSI1SK).split('#');
+        due.push({ shop, code, at });
+      }
+    }
+    return due.sort((a, b) => a.at.localeCompare(b.at)).slice(0, limit).map(({ shop, code }) => ({ shop, code }));
+  }
+
+  async refundCoupon(coupon: Coupon, refund: { lot: Lot; entry: LedgerEntry }): Promise<boolean> {
+    const TableName = this.tableName;
+    try {
+      await this.client.send(
+        new TransactWriteItemsCommand({
+          ClientRequestToken: randomUUID(),
+          TransactItems: [
+            {
+              Put: {
+                TableName,
+                Item: couponItem(coupon),
+                ConditionExpression: '#status = :pending',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: marshall({ ':pending': 'pending' }),
+              },
+            },
+            {
+              // ADD is commutative; the revision moves so that any write based on an older read retries.
+              Update: {
+                TableName,
+                Key: marshall(memberKey(coupon.shop, coupon.customerId)),
+                UpdateExpression: 'ADD balance :points, #rev :one',
+                ConditionExpression: 'attribute_exists(PK)',
+                ExpressionAttributeNames: { '#rev': 'rev' },
+                ExpressionAttributeValues: marshall({ ':points': refund.lot.points, ':one': 1 }),
+              },
+            },
+            { Put: { TableName, Item: lotItem(coupon.shop, coupon.customerId, refund.lot), ConditionExpression: 'attribute_not_exists(PK)' } },
+            { Put: { TableName, Item: ledgerItem(coupon.shop, coupon.customerId, refund.entry), ConditionExpression: 'attribute_not_exists(PK)' } },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) return false;
+      throw error;
+    }
+  }
 }
 
-/** A stored record must still be at the revision read; a new one must not exist yet. */
-function expectRev(rev: number) {
-  return rev === 0
-    ? { ConditionExpression: 'attribute_not_exists(PK)' }
-    : { ConditionExpression: '#rev = :rev', ExpressionAttributeNames: { '#rev': 'rev' }, ExpressionAttributeValues: marshall({ ':rev': rev }) };
+/**
+ * A stored record must still be at the revision read; a new one must not exist yet. A redemption
+ * also states the balance it needs, so the database itself refuses an overdraft.
+ */
+function expectRev(rev: number, minBalance?: number) {
+  if (rev === 0) return { ConditionExpression: 'attribute_not_exists(PK)' };
+  const balance = minBalance === undefined ? '' : ' AND balance >= :minBalance';
+  return {
+    ConditionExpression: `#rev = :rev${balance}`,
+    ExpressionAttributeNames: { '#rev': 'rev' },
+    ExpressionAttributeValues: marshall({ ':rev': rev, ...(minBalance === undefined ? {} : { ':minBalance': minBalance }) }),
+  };
 }
 
 function encodeCursor(sortKey: string): string {

@@ -3,7 +3,8 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { LedgerEntry, Lot, Member, Order } from '../../ledger/types.ts';
 import type { Shop } from '../ports.ts';
-import { expiryIndexKeys, ledgerKey, lotKey, memberKey, membersOfShopKeys, orderKey, shopKey } from './keys.ts';
+import type { Coupon } from '../../rewards/coupon.ts';
+import { couponKey, expiryIndexKeys, ledgerKey, lotKey, memberKey, membersOfShopKeys, orderKey, outboxIndexKeys, shopKey } from './keys.ts';
 
 export type Item = Record<string, AttributeValue>;
 
@@ -46,6 +47,16 @@ export function orderItem(order: Order, rev: number): Item {
   return toItem({ ...orderKey(order.shop, order.orderId), entity: 'order', ...order, rev });
 }
 
+export function couponItem(coupon: Coupon): Item {
+  return toItem({
+    ...couponKey(coupon.shop, coupon.code),
+    // In the outbox while Shopify does not have it yet.
+    ...(coupon.status === 'pending' && coupon.nextAttemptAt ? outboxIndexKeys(coupon.shop, coupon.code, coupon.nextAttemptAt) : {}),
+    entity: 'coupon',
+    ...coupon,
+  });
+}
+
 function strip<T>(item: Item, ...extra: string[]): T {
   const record = fromItem(item);
   for (const key of ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'entity', ...extra]) delete record[key];
@@ -56,4 +67,5 @@ export const toShop = (item: Item) => strip<Shop>(item);
 export const toMember = (item: Item) => strip<Member>(item);
 export const toOrder = (item: Item) => strip<Order>(item);
 export const toLot = (item: Item) => strip<Lot>(item, 'shop', 'customerId', 'rev');
+export const toCoupon = (item: Item) => strip<Coupon>(item);
 export const toLedgerEntry = (item: Item) => strip<LedgerEntry>(item, 'shop', 'customerId');

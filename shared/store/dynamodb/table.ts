@@ -21,7 +21,7 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
           { AttributeName: 'GSI1PK', KeyType: 'HASH' },
           { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['remaining', 'expiresAt', 'earnedAt', 'shop', 'customerId'] },
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['points', 'expiresAt', 'earnedAt', 'shop', 'customerId'] },
       },
       {
         IndexName: GSI_MEMBERS_OF_SHOP,

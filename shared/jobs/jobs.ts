@@ -1,0 +1,34 @@
+/**
+ * The scheduled jobs, by name. In the cloud each runs in its own Lambda function on an
+ * EventBridge Scheduler schedule; locally `POST /dev/jobs/:name?now=` runs one. Every job takes
+ * its clock as an argument.
+ */
+import { retryPendingCoupons } from '../rewards/issue-coupons.ts';
+import type { DiscountIssuer } from '../shopify/admin-graphql.ts';
+import type { LoyaltyStore } from '../store/ports.ts';
+
+export interface JobDeps {
+  store: LoyaltyStore;
+  discounts: DiscountIssuer;
+}
+
+export type Job = (deps: JobDeps, now: Date) => Promise<Record<string, unknown>>;
+
+export const jobs: Record<string, Job> = {
+  /** Creates pending coupons in Shopify: the outbox of redemptions Shopify could not take at once. */
+  'issue-coupons': async (deps, now) => ({ ...(await retryPendingCoupons(deps.store, deps.discounts, now)) }),
+};
+
+export class UnknownJobError extends Error {
+  readonly type = 'unknown-job';
+  constructor(readonly jobName: string) {
+    super(`no job named ${JSON.stringify(jobName).slice(0, 60)}; the jobs are ${Object.keys(jobs).join(', ')}`);
+    this.name = 'UnknownJobError';
+  }
+}
+
+export async function runJob(name: string, deps: JobDeps, now: Date): Promise<Record<string, unknown>> {
+  const job = Object.hasOwn(jobs, name) ? jobs[name] : undefined;
+  if (!job) throw new UnknownJobError(name);
+  return { job: name, now: now.toISOString(), ...(await job(deps, now)) };
+}

@@ -1,0 +1,65 @@
+/**
+ * The redemption use case: read the member, let the core decide, write the balance change, the
+ * ledger entry and the coupon in one transaction whose condition refuses an overdraft; then try
+ * to create the discount in Shopify at once. If Shopify cannot take it now, the coupon stays
+ * pending and the outbox job finishes it: never lost, never issued twice.
+ */
+import { BusyError } from '../earning/errors.ts';
+import { defaultRetryPolicy, type RetryPolicy } from '../earning/process-event.ts';
+import type { DiscountIssuer } from '../shopify/admin-graphql.ts';
+import type { LoyaltyStore, Shop } from '../store/ports.ts';
+import { couponPrefix, randomCouponCode, type CodeGenerator } from './coupon-code.ts';
+import { couponView, type Coupon } from './coupon.ts';
+import { issueCoupon } from './issue-coupons.ts';
+import { redeem } from './redeem.ts';
+
+export interface RedeemRequest {
+  shop: Shop;
+  customerId: string;
+  rewardId: string;
+  /** The client's `Idempotency-Key`: the same key gives the same coupon, once. */
+  idempotencyKey?: string;
+  now: Date;
+}
+
+export type RedemptionView = ReturnType<typeof couponView>;
+
+export interface RedeemOptions {
+  issuer: DiscountIssuer;
+  codes?: CodeGenerator;
+  retry?: RetryPolicy;
+}
+
+export async function redeemReward(store: LoyaltyStore, request: RedeemRequest, options: RedeemOptions): Promise<{ view: RedemptionView; replayed: boolean }> {
+  const { shop, customerId, now } = request;
+  const key = request.idempotencyKey ? `redeem:${customerId}:${request.idempotencyKey}` : undefined;
+  const retry = options.retry ?? defaultRetryPolicy;
+  const codes = options.codes ?? randomCouponCode;
+
+  for (let attempt = 1; attempt <= retry.maxAttempts; attempt++) {
+    if (attempt > 1) await retry.backoff(attempt);
+    if (key) {
+      const earlier = await store.idempotencyResult(shop.shop, key);
+      if (earlier) return { view: await currentView(store, shop.shop, earlier as RedemptionView), replayed: true };
+    }
+    const member = await store.getMember(shop.shop, customerId);
+    const { change, coupon } = redeem(
+      { shop, customerId, now, code: codes(couponPrefix(shop.shop, shop.program.coupons.prefix)), ...(member ? { member } : {}) },
+      request.rewardId,
+    );
+    const view = couponView(coupon, change.member!.balance);
+    const result = await store.commit({ shop: shop.shop, change, idempotencyKeys: key ? [key] : [], idempotencyResult: view, now });
+    // `duplicate`: the same key won a race; the loop answers with its coupon. `conflict`: the
+    // balance or the code changed under us; read again.
+    if (result !== 'committed') continue;
+    const issued = await issueCoupon(store, options.issuer, coupon, shop, now);
+    return { view: { ...view, status: issued.status }, replayed: false };
+  }
+  throw new BusyError(retry.maxAttempts);
+}
+
+/** A replay answers with the coupon as it is now (it may have been issued since). */
+async function currentView(store: LoyaltyStore, shop: string, recorded: RedemptionView): Promise<RedemptionView> {
+  const coupon: Coupon | undefined = await store.getCoupon(shop, recorded.code);
+  return coupon ? { ...recorded, status: coupon.status } : recorded;
+}

@@ -1,0 +1,140 @@
+/**
+ * Creating coupons as Shopify discount codes through the Admin GraphQL API: customer-restricted
+ * (`context.customers`), single use, once per customer, ending when the coupon expires. Every
+ * answer is sorted into issued, try again later (throttled, down, slow) or refused for good.
+ */
+import { formatMinorUnits, toMinorUnits } from '../money/money.ts';
+import type { Coupon } from '../rewards/coupon.ts';
+import type { Shop } from '../store/ports.ts';
+
+export const ADMIN_API_VERSION = '2025-10';
+
+export type IssueResult =
+  | { kind: 'issued'; discountId: string }
+  | { kind: 'retry'; afterMs: number; reason: string }
+  | { kind: 'rejected'; reason: string };
+
+/** The port: where coupons become real discounts. */
+export interface DiscountIssuer {
+  issue(coupon: Coupon, shop: Shop): Promise<IssueResult>;
+}
+
+const BASIC = `mutation discountCodeBasicCreate($basicCodeDiscount: DiscountCodeBasicInput!) {
+  discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount) {
+    codeDiscountNode { id }
+    userErrors { field code message }
+  }
+}`;
+
+const FREE_SHIPPING = `mutation discountCodeFreeShippingCreate($freeShippingCodeDiscount: DiscountCodeFreeShippingInput!) {
+  discountCodeFreeShippingCreate(freeShippingCodeDiscount: $freeShippingCodeDiscount) {
+    codeDiscountNode { id }
+    userErrors { field code message }
+  }
+}`;
+
+const BY_CODE = `query codeDiscountNodeByCode($code: String!) {
+  codeDiscountNodeByCode(code: $code) { id }
+}`;
+
+/** The mutation and variables that create the coupon's discount. */
+export function discountMutation(coupon: Coupon): { query: string; variables: Record<string, unknown>; field: string } {
+  const money = (units: number) => formatMinorUnits(toMinorUnits(units, coupon.currency), coupon.currency);
+  const common = {
+    title: `Loyalty reward: ${coupon.reward.name} (${coupon.code})`,
+    code: coupon.code,
+    startsAt: coupon.createdAt,
+    endsAt: coupon.expiresAt,
+    context: { customers: { add: [`gid://shopify/Customer/${coupon.customerId}`] } },
+    usageLimit: 1,
+    appliesOncePerCustomer: true,
+    ...(coupon.reward.minimumOrder ? { minimumRequirement: { subtotal: { greaterThanOrEqualToSubtotal: money(coupon.reward.minimumOrder) } } } : {}),
+  };
+  if (coupon.reward.kind === 'free_shipping') {
+    return { query: FREE_SHIPPING, field: 'discountCodeFreeShippingCreate', variables: { freeShippingCodeDiscount: { ...common, destination: { all: true } } } };
+  }
+  const value =
+    coupon.reward.kind === 'percentage'
+      ? { percentage: (coupon.reward.value ?? 0) / 100 }
+      : { discountAmount: { amount: money(coupon.reward.value ?? 0), appliesOnEachItem: false } };
+  return { query: BASIC, field: 'discountCodeBasicCreate', variables: { basicCodeDiscount: { ...common, customerGets: { value, items: { all: true } } } } };
+}
+
+export interface AdminClientOptions {
+  /** The shop's offline access token; none means the coupon waits until one is configured. */
+  accessToken: (shop: Shop) => string | undefined;
+  /** `https://{shop}` in production; a loopback fake in tests. */
+  endpoint?: (shopDomain: string) => string;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+interface GraphQlAnswer {
+  data?: Record<string, { codeDiscountNode?: { id: string } | null; userErrors?: { field?: string[] | null; code?: string | null; message: string }[] } | { id: string } | null>;
+  errors?: { message: string; extensions?: { code?: string } }[];
+  extensions?: { cost?: { requestedQueryCost?: number; throttleStatus?: { currentlyAvailable?: number; restoreRate?: number } } };
+}
+
+export class ShopifyAdminClient implements DiscountIssuer {
+  private readonly fetch: typeof fetch;
+  constructor(private readonly options: AdminClientOptions) {
+    this.fetch = options.fetch ?? fetch;
+  }
+
+  async issue(coupon: Coupon, shop: Shop): Promise<IssueResult> {
+    const token = this.options.accessToken(shop);
+    if (!token) return { kind: 'retry', afterMs: 15 * 60_000, reason: 'no Admin API access token is configured for the shop' };
+    const mutation = discountMutation(coupon);
+    const answer = await this.post(shop.shop, token, mutation.query, mutation.variables);
+    if ('kind' in answer) return answer;
+    const payload = answer.data?.[mutation.field] as { codeDiscountNode?: { id: string } | null; userErrors?: { code?: string | null; message: string }[] } | undefined;
+    const created = payload?.codeDiscountNode?.id;
+    if (created) return { kind: 'issued', discountId: created };
+    const userErrors = payload?.userErrors ?? [];
+    // A retry after a lost answer finds its own code taken: the discount exists, look it up.
+    if (userErrors.some((error) => error.code === 'TAKEN')) {
+      const lookup = await this.post(shop.shop, token, BY_CODE, { code: coupon.code });
+      if ('kind' in lookup) return lookup;
+      const existing = (lookup.data?.codeDiscountNodeByCode as { id: string } | null | undefined)?.id;
+      if (existing) return { kind: 'issued', discountId: existing };
+    }
+    return { kind: 'rejected', reason: userErrors.map((error) => `${error.code ?? 'ERROR'}: ${error.message}`).join('; ') || 'no discount in the answer' };
+  }
+
+  private async post(shop: string, token: string, query: string, variables: Record<string, unknown>): Promise<GraphQlAnswer | Exclude<IssueResult, { kind: 'issued' }>> {
+    const base = this.options.endpoint?.(shop) ?? `https://${shop}`;
+    let response: Response;
+    try {
+      response = await this.fetch(`${base}/admin/api/${ADMIN_API_VERSION}/graphql.json`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-shopify-access-token': token },
+        body: JSON.stringify({ query, variables }),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 5_000),
+      });
+    } catch (error) {
+      return { kind: 'retry', afterMs: 30_000, reason: `Shopify did not answer: ${error instanceof Error ? error.name : 'error'}` };
+    }
+    if (response.status === 429) {
+      const seconds = Number(response.headers.get('retry-after'));
+      return { kind: 'retry', afterMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 2_000, reason: 'throttled (429)' };
+    }
+    if (response.status >= 500) return { kind: 'retry', afterMs: 30_000, reason: `Shopify answered ${response.status}` };
+    if (response.status === 401 || response.status === 403) return { kind: 'retry', afterMs: 60 * 60_000, reason: `the access token was refused (${response.status})` };
+    if (!response.ok) return { kind: 'rejected', reason: `Shopify answered ${response.status}` };
+    let answer: GraphQlAnswer;
+    try {
+      answer = (await response.json()) as GraphQlAnswer;
+    } catch {
+      return { kind: 'retry', afterMs: 30_000, reason: 'Shopify answered with something that is not JSON' };
+    }
+    if (answer.errors?.some((error) => error.extensions?.code === 'THROTTLED')) {
+      // The cost bucket refills at restoreRate points a second.
+      const cost = answer.extensions?.cost;
+      const missing = (cost?.requestedQueryCost ?? 10) - (cost?.throttleStatus?.currentlyAvailable ?? 0);
+      const rate = cost?.throttleStatus?.restoreRate ?? 50;
+      return { kind: 'retry', afterMs: Math.max(1_000, Math.ceil((missing / rate) * 1000)), reason: 'throttled (query cost)' };
+    }
+    if (answer.errors?.length) return { kind: 'rejected', reason: answer.errors.map((error) => error.message).join('; ') };
+    return answer;
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * A small fake of Shopify's Admin GraphQL API on loopback: it checks the path, the access token
+ * and the mutation, keeps the discount codes it created, and can be told to throttle, fail, or
+ * create a discount and then lose the answer (hang past the client's timeout).
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type Behaviour = 'ok' | 'throttle-429' | 'throttle-cost' | 'error-500' | 'create-then-hang' | 'user-error';
+
+export interface RecordedCall {
+  token: string | undefined;
+  query: string;
+  variables: Record<string, any>;
+}
+
+export interface FakeShopifyAdmin {
+  url: string;
+  token: string;
+  calls: RecordedCall[];
+  /** Codes that exist as discounts in the fake shop. */
+  discounts: Map<string, { id: string; input: Record<string, any>; mutation: string }>;
+  /** Behaviours for the next calls, in order; `ok` once they run out. */
+  next: Behaviour[];
+  close(): Promise<void>;
+}
+
+export async function startFakeShopifyAdmin(token = 'shpat_test_token'): Promise<FakeShopifyAdmin> {
+  const fake = { calls: [] as RecordedCall[], discounts: new Map(), next: [] as Behaviour[], token } as FakeShopifyAdmin;
+  let ids = 1000;
+  const server: Server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+        response.writeHead(status, { 'content-type': 'application/json', ...headers });
+        response.end(JSON.stringify(payload));
+      };
+      if (request.method !== 'POST' || request.url !== '/admin/api/2025-10/graphql.json') return send(404, { errors: 'Not Found' });
+      const givenToken = request.headers['x-shopify-access-token'] as string | undefined;
+      const { query, variables } = JSON.parse(body) as { query: string; variables: Record<string, any> };
+      fake.calls.push({ token: givenToken, query, variables });
+      if (givenToken !== fake.token) return send(401, { errors: '[API] Invalid API key or access token' });
+
+      if (query.includes('codeDiscountNodeByCode')) {
+        const found = fake.discounts.get(variables.code);
+        return send(200, { data: { codeDiscountNodeByCode: found ? { id: found.id } : null } });
+      }
+      const mutation = query.includes('discountCodeFreeShippingCreate') ? 'discountCodeFreeShippingCreate' : 'discountCodeBasicCreate';
+      const input = variables.basicCodeDiscount ?? variables.freeShippingCodeDiscount;
+      const behaviour = fake.next.shift() ?? 'ok';
+      switch (behaviour) {
+        case 'throttle-429':
+          return send(429, { errors: 'Throttled' }, { 'retry-after': '2' });
+        case 'throttle-cost':
+          return send(200, {
+            errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED' } }],
+            extensions: { cost: { requestedQueryCost: 10, actualQueryCost: null, throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 0, restoreRate: 100 } } },
+          });
+        case 'error-500':
+          return send(500, { errors: 'Internal Server Error' });
+        case 'user-error':
+          return send(200, { data: { [mutation]: { codeDiscountNode: null, userErrors: [{ field: ['basicCodeDiscount', 'customerGets'], code: 'INVALID', message: 'Value is invalid' }] } } });
+      }
+      if (fake.discounts.has(input.code)) {
+        return send(200, { data: { [mutation]: { codeDiscountNode: null, userErrors: [{ field: ['code'], code: 'TAKEN', message: 'Code must be unique.' }] } } });
+      }
+      const id = `gid://shopify/DiscountCodeNode/${ids++}`;
+      fake.discounts.set(input.code, { id, input, mutation });
+      if (behaviour === 'create-then-hang') return; // the discount exists; the answer never comes
+      send(200, { data: { [mutation]: { codeDiscountNode: { id }, userErrors: [] } } });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  fake.close = () =>
+    new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return fake;
+}
