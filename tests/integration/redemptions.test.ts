@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newShop } from '../../shared/earning/shops.ts';
 import { parseProgram } from '../../shared/program/program.ts';
 import { ShopifyAdminClient } from '../../shared/shopify/admin-graphql.ts';
-import { paidOrder, refund } from '../support/fixtures.ts';
+import { paidOrder, refund, type Json } from '../support/fixtures.ts';
 import { startFakeShopifyAdmin, type FakeShopifyAdmin } from '../support/fake-shopify-admin.ts';
 import { json, SHOP, testService } from '../support/http.ts';
 
@@ -176,7 +176,7 @@ describe('coupons in orders and tiers', () => {
   it('marks a coupon used when a paid order carries its code', async () => {
     const customerId = await memberWith(500);
     const { code } = await json(await service.redeem(customerId, 'five-off'));
-    const order = { ...paidOrder({ id: nextOrder++, customerId: Number(customerId), subtotal: '40.00', at: '2026-06-01T11:00:00Z' }), discount_codes: [{ code, amount: '5.00', type: 'fixed_amount' }] };
+    const order: Json = { ...paidOrder({ id: nextOrder++, customerId: Number(customerId), subtotal: '40.00', at: '2026-06-01T11:00:00Z' }), discount_codes: [{ code, amount: '5.00', type: 'fixed_amount' }] };
     expect((await service.webhook('orders/paid', order)).status).toBe(200);
     expect(await service.store.getCoupon(SHOP, code)).toMatchObject({ status: 'used', usedOrderId: String(order.id) });
   });
