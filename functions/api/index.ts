@@ -4,7 +4,9 @@ import { systemClock } from '../../shared/clock.ts';
 import { createApp } from '../../shared/http/app.ts';
 import { processDelivery } from '../../shared/shopify/deliveries.ts';
 import { adminClientFromEnv } from '../../shared/shopify/admin-config.ts';
-import { appSecrets, createStore, logger } from '../lambda-runtime.ts';
+import { createStore } from '../runtime/store.ts';
+import { appSecrets } from '../runtime/secrets.ts';
+import { logger } from '../runtime/logger.ts';
 
 const store = createStore();
 

@@ -1,7 +1,8 @@
 /** The coupon outbox on a schedule: creates in Shopify the coupons it could not take at once. */
 import { runJob } from '../../shared/jobs/jobs.ts';
 import { adminClientFromEnv } from '../../shared/shopify/admin-config.ts';
-import { createStore, logger } from '../lambda-runtime.ts';
+import { createStore } from '../runtime/store.ts';
+import { logger } from '../runtime/logger.ts';
 
 const store = createStore();
 const discounts = adminClientFromEnv(process.env);

@@ -8,7 +8,8 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { InvalidPayloadError } from '../../shared/shopify/errors.ts';
 import { processDelivery } from '../../shared/shopify/deliveries.ts';
 import { fromQueuedMessage } from '../../shared/shopify/queued-delivery.ts';
-import { createStore, logger } from '../lambda-runtime.ts';
+import { createStore } from '../runtime/store.ts';
+import { logger } from '../runtime/logger.ts';
 
 const store = createStore();
 const processor = new BatchProcessor(EventType.SQS);

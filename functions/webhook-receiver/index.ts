@@ -7,7 +7,8 @@ import { handle } from 'hono/aws-lambda';
 import { systemClock } from '../../shared/clock.ts';
 import { createWebhookIntakeApp } from '../../shared/http/app.ts';
 import { toQueuedMessage } from '../../shared/shopify/queued-delivery.ts';
-import { appSecrets, logger, requiredEnv } from '../lambda-runtime.ts';
+import { appSecrets } from '../runtime/secrets.ts';
+import { logger, requiredEnv } from '../runtime/logger.ts';
 
 const sqs = new SQSClient({});
 const queueUrl = requiredEnv('QUEUE_URL');

@@ -10,7 +10,7 @@ import type { Shop } from '../store/ports.ts';
 import type { AppDeps } from './deps.ts';
 import { HttpProblem, problem } from './problems.ts';
 import { bodyLimit } from 'hono/body-limit';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { redeemReward } from '../rewards/redeem-reward.ts';
 import { isShopDomain } from './shop-domain.ts';
 import { memberView, publicProgram } from './views.ts';

@@ -3,7 +3,7 @@
  * rewards catalogue. `parseProgram` fills every default of the contract, so `{}` is the default
  * program.
  */
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 
 const name = z.string().check(z.trim(), z.minLength(1), z.maxLength(60));
 

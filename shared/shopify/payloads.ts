@@ -3,7 +3,7 @@
  * bundle). Unknown fields pass unread. Money arrives as strings ("199.00") and, on refund lines, as
  * numbers (195.66); ids as numbers. Timestamps carry offsets and are normalised to UTC.
  */
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 
 export const idSchema = z.union([
   z.int().check(z.positive()),

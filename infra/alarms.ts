@@ -1,0 +1,98 @@
+/**
+ * What wakes someone up: a dead letter, a queue that stops draining, a function that errors or is
+ * throttled. Every alarm notifies one encrypted SNS topic, optionally mailed to `alarmEmail`.
+ */
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { LoyaltyFunction } from './loyalty-function.ts';
+import type { StageSettings } from './stage-settings.ts';
+
+export interface AlarmsProps {
+  readonly settings: StageSettings;
+  readonly functions: Readonly<Record<string, LoyaltyFunction>>;
+  readonly queue: IQueue;
+  readonly deadLetterQueue: IQueue;
+}
+
+/** A webhook older than this in the queue means the processor is not keeping up (or not running). */
+export const OLDEST_MESSAGE_AGE_LIMIT = Duration.minutes(15);
+
+export class Alarms extends Construct {
+  readonly topic: Topic;
+  readonly alarms: Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: AlarmsProps) {
+    super(scope, id);
+    const { account, region } = Stack.of(this);
+    const cloudWatch = new ServicePrincipal('cloudwatch.amazonaws.com');
+
+    // A customer managed key, because CloudWatch cannot publish to a topic under the AWS managed SNS key.
+    const key = new Key(this, 'TopicKey', {
+      description: 'Encrypts the loyalty alarm topic',
+      enableKeyRotation: true,
+      removalPolicy: props.settings.removalPolicy,
+    });
+    key.grant(cloudWatch, 'kms:Decrypt', 'kms:GenerateDataKey*');
+
+    this.topic = new Topic(this, 'Topic', { displayName: `Loyalty alarms (${props.settings.stage})`, masterKey: key, enforceSSL: true });
+    // The topic policy CDK writes (for enforceSSL) replaces SNS's default one, so CloudWatch is let in by name.
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [cloudWatch],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': account },
+          ArnLike: { 'aws:SourceArn': `arn:${Stack.of(this).partition}:cloudwatch:${region}:${account}:alarm:*` },
+        },
+      }),
+    );
+    if (props.settings.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.settings.alarmEmail));
+
+    this.add('DeadLetters', {
+      metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      threshold: 0,
+      description: 'A webhook failed processing five times and waits in the dead-letter queue: read it, fix the cause, redrive it.',
+    });
+    this.add('QueueOldestMessageAge', {
+      metric: props.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      threshold: OLDEST_MESSAGE_AGE_LIMIT.toSeconds(),
+      description: `A webhook has waited more than ${OLDEST_MESSAGE_AGE_LIMIT.toMinutes()} minutes in the queue: the processor is failing, throttled or not running.`,
+    });
+    for (const [name, fn] of Object.entries(props.functions)) {
+      this.add(`${name}Errors`, {
+        metric: fn.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        threshold: 0,
+        description: `The ${name} function threw (or timed out); its log group has the details.`,
+      });
+      this.add(`${name}Throttles`, {
+        metric: fn.function.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
+        threshold: 0,
+        description: `The ${name} function was throttled: the account's concurrency is exhausted.`,
+      });
+    }
+  }
+
+  private add(id: string, alarm: { metric: IMetric; threshold: number; description: string }): void {
+    const created = new Alarm(this, id, {
+      metric: alarm.metric,
+      threshold: alarm.threshold,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      // No data means no messages, no invocations: nothing wrong.
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription: alarm.description,
+    });
+    const action = new SnsAction(this.topic);
+    created.addAlarmAction(action);
+    created.addOkAction(action);
+    this.alarms.push(created);
+  }
+}

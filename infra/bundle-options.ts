@@ -1,0 +1,33 @@
+/**
+ * How every Lambda entry is bundled, in one object: the function construct hands it to
+ * `NodejsFunction` and `bench/bundles.ts` hands it to esbuild, so the benchmark measures what
+ * deploys. Plain data (no CDK import), so the benchmark stays cheap to start.
+ */
+import { fileURLToPath } from 'node:url';
+
+/** The repository root, with a trailing slash: esbuild resolves `node_modules` and `#shared/*` from here. */
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export const bundleOptions = {
+  platform: 'node',
+  target: 'node22',
+  format: 'esm',
+  minify: true,
+  sourcemap: true,
+  // Stack traces only need the mappings; leaving the sources out keeps the zip small.
+  sourcesContent: false,
+  // `module` first: the AWS SDK ships ES modules there, which tree-shake far better than its CJS.
+  mainFields: ['module', 'main'],
+  // Everything is bundled, the AWS SDK and Powertools included: one pinned, tree-shaken copy
+  // instead of whatever SDK version the Lambda runtime happens to carry.
+  external: [] as string[],
+  // ESM output still meets CommonJS dependencies that call `require` (node built-ins mostly).
+  banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+} as const;
+
+/** Every Lambda entry the stack deploys, relative to the repository root. */
+export const lambdaEntries = {
+  webhookReceiver: 'functions/webhook-receiver/index.ts',
+  webhookProcessor: 'functions/webhook-processor/index.ts',
+  api: 'functions/api/index.ts',
+} as const;

@@ -1,0 +1,140 @@
+/**
+ * The one way a Lambda function is made here: pinned runtime, architecture and bundling, its own
+ * log group with retention, its own role that can write only to that log group, and grant helpers
+ * so each function gets exactly what its code uses.
+ */
+import { Duration, Validations, type CfnElement } from 'aws-cdk-lib';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, ParamsAndSecretsLayerVersion, ParamsAndSecretsLogLevel, ParamsAndSecretsVersions, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { PROJECT_ROOT, bundleOptions } from './bundle-options.ts';
+import { wildcardResourceFinding } from './nag-findings.ts';
+import type { StageSettings } from './stage-settings.ts';
+
+export const LAMBDA_RUNTIME = Runtime.NODEJS_22_X;
+export const LAMBDA_ARCHITECTURE = Architecture.ARM_64;
+
+export interface LoyaltyFunctionProps {
+  /** The entry file, relative to the repository root (`functions/api/index.ts`). */
+  readonly entry: string;
+  /** What the function is, for the console and the logs (`POWERTOOLS_SERVICE_NAME`). */
+  readonly description: string;
+  readonly serviceName: string;
+  readonly settings: StageSettings;
+  readonly timeout?: Duration;
+  readonly memorySize?: number;
+  readonly environment?: Record<string, string>;
+  /** Reads the app secret: gets the Parameters and Secrets extension layer. */
+  readonly readsSecrets?: boolean;
+}
+
+/** What `shared/store/dynamodb/` calls: reads, queries, conditional puts and updates. */
+export const TABLE_ITEM_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:ConditionCheckItem',
+] as const;
+
+export class LoyaltyFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly logGroup: LogGroup;
+  readonly role: Role;
+
+  constructor(scope: Construct, id: string, props: LoyaltyFunctionProps) {
+    super(scope, id);
+    const { settings } = props;
+
+    this.logGroup = new LogGroup(this, 'Logs', { retention: settings.logRetention, removalPolicy: settings.removalPolicy });
+
+    // An own role instead of AWSLambdaBasicExecutionRole, which may write to every log group.
+    this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: `${props.description} (Lambda execution role)` });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: `${PROJECT_ROOT}${props.entry}`,
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
+      description: props.description,
+      runtime: LAMBDA_RUNTIME,
+      architecture: LAMBDA_ARCHITECTURE,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      role: this.role,
+      logGroup: this.logGroup,
+      tracing: settings.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
+      // Functions that read the app secret get it from AWS's Parameters and Secrets extension on
+      // localhost (cached five minutes), so their bundles carry no Secrets Manager client.
+      ...(props.readsSecrets
+        ? {
+            paramsAndSecrets: ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, {
+              cacheSize: 10,
+              secretsManagerTtl: Duration.minutes(5),
+              logLevel: ParamsAndSecretsLogLevel.WARN,
+            }),
+          }
+        : {}),
+      environment: {
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_LOG_LEVEL: settings.logLevel,
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        target: bundleOptions.target,
+        format: OutputFormat.ESM,
+        minify: bundleOptions.minify,
+        sourceMap: bundleOptions.sourcemap,
+        sourcesContent: bundleOptions.sourcesContent,
+        mainFields: [...bundleOptions.mainFields],
+        externalModules: [...bundleOptions.external],
+        banner: bundleOptions.banner,
+        // Bundle with the esbuild in node_modules; never fall back to a Docker image.
+        forceDockerBundling: false,
+      },
+    });
+
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'Node.js 22 is pinned on purpose: the code, its bundle target (node22) and its tests are checked against it; moving to a newer runtime is a deliberate change, not a drift.',
+    });
+    if (settings.tracing) {
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'X-Ray cannot be scoped to a resource: xray:PutTraceSegments and xray:PutTelemetryRecords only accept "*".',
+      });
+    }
+  }
+
+  /**
+   * The item operations the store performs, on this table and its indexes, and nothing else: no
+   * Scan, no DeleteItem, no BatchWriteItem, no stream. A transaction is authorised operation by
+   * operation (PutItem, UpdateItem, ConditionCheckItem), so TransactWriteItems needs no action of
+   * its own.
+   */
+  grantTableReadWrite(table: Table): void {
+    table.grant(this.function, ...TABLE_ITEM_ACTIONS);
+    Validations.of(this.role).acknowledge({
+      id: wildcardResourceFinding(table.node.defaultChild as CfnElement, '/index/*'),
+      reason: 'The grant covers this table\'s own indexes ("<table arn>/index/*"), which the store queries; no other table is reachable.',
+    });
+  }
+
+  /** Read the secret's value (GetSecretValue, DescribeSecret on that one secret). */
+  grantSecretRead(secret: ISecret): void {
+    secret.grantRead(this.function);
+  }
+
+  /** Send messages to the queue, nothing else (no receive, no delete). */
+  grantQueueSend(queue: IQueue): void {
+    queue.grantSendMessages(this.function);
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The one public endpoint: an HTTP API whose routes go to the webhook receiver (Shopify webhooks)
+ * and to the API function (storefront App Proxy, admin, health).
+ */
+import { Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { StageSettings } from './stage-settings.ts';
+
+export interface LoyaltyHttpApiProps {
+  readonly settings: StageSettings;
+  readonly webhookReceiver: IFunction;
+  readonly api: IFunction;
+}
+
+export const WEBHOOK_PATH = '/webhooks/shopify';
+
+/**
+ * One JSON line per request, for Logs Insights. The path without its query string: App Proxy
+ * queries carry customer ids and signatures.
+ */
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    requestTime: '$context.requestTime',
+    sourceIp: '$context.identity.sourceIp',
+    userAgent: '$context.identity.userAgent',
+    routeKey: '$context.routeKey',
+    path: '$context.path',
+    status: '$context.status',
+    responseLength: '$context.responseLength',
+    responseLatency: '$context.responseLatency',
+    integrationLatency: '$context.integrationLatency',
+    integrationError: '$context.integrationErrorMessage',
+  }),
+);
+
+export class LoyaltyHttpApi extends Construct {
+  readonly httpApi: HttpApi;
+  readonly stage: HttpStage;
+  readonly accessLogs: LogGroup;
+
+  constructor(scope: Construct, id: string, props: LoyaltyHttpApiProps) {
+    super(scope, id);
+    const { settings } = props;
+
+    this.httpApi = new HttpApi(this, 'HttpApi', { description: `Loyalty program (${settings.stage})`, createDefaultStage: false });
+    this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: settings.logRetention, removalPolicy: settings.removalPolicy });
+    this.stage = this.httpApi.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      accessLogSettings: { destination: new LogGroupLogDestination(this.accessLogs), format: ACCESS_LOG_FORMAT },
+      // A ceiling well above a busy store's webhook bursts, well below what would run up a bill.
+      throttle: { rateLimit: 200, burstLimit: 400 },
+    });
+
+    const receiver = new HttpLambdaIntegration('WebhookReceiver', props.webhookReceiver);
+    const api = new HttpLambdaIntegration('Api', props.api);
+    this.httpApi.addRoutes({ path: WEBHOOK_PATH, methods: [HttpMethod.POST], integration: receiver });
+    this.httpApi.addRoutes({ path: '/proxy/{proxy+}', methods: [HttpMethod.ANY], integration: api });
+    this.httpApi.addRoutes({ path: '/admin/{proxy+}', methods: [HttpMethod.ANY], integration: api });
+    this.httpApi.addRoutes({ path: '/health', methods: [HttpMethod.GET], integration: api });
+
+    Validations.of(this.httpApi).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'Every caller is Shopify or comes through Shopify, and the function checks what Shopify signs: webhooks by X-Shopify-Hmac-Sha256 over the raw body, App Proxy requests by their signature parameter, admin requests by Shopify session tokens, all keyed by the app secret. An API Gateway authorizer cannot see the raw body; /health answers nothing private.',
+    });
+  }
+
+  /** The API's base URL, ending in `/`. */
+  get url(): string {
+    return this.stage.url;
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * The production stack: table, app secret, webhook intake (receiver → queue → processor), the
+ * storefront/admin API, scheduled jobs and alarms. One construct per concern; this file wires them.
+ */
+import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { Alarms } from './alarms.ts';
+import { lambdaEntries } from './bundle-options.ts';
+import { LoyaltyFunction } from './loyalty-function.ts';
+import { LoyaltyHttpApi, WEBHOOK_PATH } from './loyalty-http-api.ts';
+import { LoyaltyTable } from './loyalty-table.ts';
+import { ScheduledJobs, type ScheduledJob } from './scheduled-jobs.ts';
+import { DISPOSABLE_STAGE, type StageSettings } from './stage-settings.ts';
+import { WebhookIntake } from './webhook-intake.ts';
+
+export interface LoyaltyStackProps extends StackProps {
+  readonly settings: StageSettings;
+  /** Jobs on a clock; none by default. */
+  readonly scheduledJobs?: readonly ScheduledJob[];
+}
+
+/** The jobs this service runs on a clock, one function and one schedule each. */
+export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
+  {
+    // The coupon outbox: creates in Shopify the coupons it could not take at redemption time.
+    name: 'IssueCoupons',
+    entry: 'functions/issue-coupons/index.ts',
+    scheduleExpression: 'rate(5 minutes)',
+    timeout: Duration.minutes(2),
+    // Reads shops (their access tokens), coupons and members; writes coupons, and refunds points.
+    grant: (fn, { table }) => fn.grantTableReadWrite(table),
+  },
+];
+
+/** Written into the secret at creation; the operator replaces it with the app's real credentials. */
+export const SECRET_PLACEHOLDER_API_KEY = 'replace-with-the-shopify-api-key';
+
+export class LoyaltyStack extends Stack {
+  readonly table: LoyaltyTable;
+  readonly appSecret: Secret;
+  readonly intake: WebhookIntake;
+  readonly api: LoyaltyFunction;
+  readonly httpApi: LoyaltyHttpApi;
+  readonly scheduledJobs: ScheduledJobs;
+  readonly alarms: Alarms;
+
+  constructor(scope: Construct, id: string, props: LoyaltyStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+
+    this.table = new LoyaltyTable(this, 'Table', {
+      removalPolicy: settings.removalPolicy,
+      deletionProtection: settings.stage !== DISPOSABLE_STAGE,
+    });
+    const table = this.table.table;
+
+    // The Shopify app's API secret key (signs webhooks, App Proxy requests, session tokens) and API key.
+    this.appSecret = new Secret(this, 'AppSecret', {
+      description: `Shopify app credentials for the loyalty service (${settings.stage}): JSON {"apiSecret": "…", "apiKey": "…"}. Put the real values in after the first deploy.`,
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ apiKey: SECRET_PLACEHOLDER_API_KEY }),
+        generateStringKey: 'apiSecret',
+        excludePunctuation: true,
+        passwordLength: 40,
+      },
+      removalPolicy: settings.removalPolicy,
+    });
+    Validations.of(this.appSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Shopify issues the app secret and key; they are rotated in the Shopify Partner dashboard and then put here by hand, so a rotation Lambda would have nothing to rotate. The functions re-read the secret every five minutes.',
+    });
+
+    this.intake = new WebhookIntake(this, 'WebhookIntake', { settings, table, appSecret: this.appSecret });
+
+    this.api = new LoyaltyFunction(this, 'Api', {
+      entry: lambdaEntries.api,
+      description: 'Storefront (App Proxy) and admin API',
+      serviceName: 'loyalty-api',
+      settings,
+      memorySize: 1024,
+      timeout: Duration.seconds(10),
+      environment: { TABLE_NAME: table.tableName, APP_SECRET_ARN: this.appSecret.secretArn },
+      readsSecrets: true,
+    });
+    this.api.grantTableReadWrite(table);
+    this.api.grantSecretRead(this.appSecret);
+
+    this.httpApi = new LoyaltyHttpApi(this, 'HttpApi', { settings, webhookReceiver: this.intake.receiver.function, api: this.api.function });
+
+    this.scheduledJobs = new ScheduledJobs(this, 'ScheduledJobs', {
+      settings,
+      jobs: props.scheduledJobs ?? SCHEDULED_JOBS,
+      resources: { table, appSecret: this.appSecret },
+    });
+
+    this.alarms = new Alarms(this, 'Alarms', {
+      settings,
+      functions: {
+        WebhookReceiver: this.intake.receiver,
+        WebhookProcessor: this.intake.processor,
+        Api: this.api,
+        ...Object.fromEntries(this.scheduledJobs.functions.map((fn) => [fn.node.id, fn])),
+      },
+      queue: this.intake.queue,
+      deadLetterQueue: this.intake.deadLetterQueue,
+    });
+
+    new CfnOutput(this, 'WebhookUrl', { value: `${this.httpApi.url}${WEBHOOK_PATH.slice(1)}`, description: 'Shopify webhook subscriptions deliver here' });
+    new CfnOutput(this, 'AppProxyUrl', { value: `${this.httpApi.url}proxy`, description: 'The App Proxy "Proxy URL" in the Shopify app settings' });
+    new CfnOutput(this, 'AppSecretArn', { value: this.appSecret.secretArn, description: 'Put the real {"apiSecret", "apiKey"} here' });
+    new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.intake.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+  }
+}

@@ -1,0 +1,118 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CfnElement } from 'aws-cdk-lib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bundleOptions } from '../../infra/bundle-options.ts';
+import type { LoyaltyFunction } from '../../infra/loyalty-function.ts';
+import { allowStatements, allowedActions, functionLogicalId, logicalId, synthesize, type Synthesized } from './synthesized-stack.ts';
+
+interface FunctionProperties {
+  Runtime: string;
+  Architectures: string[];
+  Handler: string;
+  Code: { S3Key: string };
+  LoggingConfig: { LogGroup: { Ref: string } };
+  TracingConfig?: { Mode: string };
+  Environment: { Variables: Record<string, unknown> };
+}
+
+describe('the functions', () => {
+  // The one file that bundles for real: esbuild runs once per function, here.
+  let synthesized: Synthesized;
+  let functions: Record<'receiver' | 'processor' | 'api', LoyaltyFunction>;
+  beforeAll(() => {
+    synthesized = synthesize({ context: { stage: 'prod', logRetentionDays: '90' }, bundle: true });
+    functions = { receiver: synthesized.stack.intake.receiver, processor: synthesized.stack.intake.processor, api: synthesized.stack.api };
+  });
+
+  const properties = (fn: LoyaltyFunction) => synthesized.template.findResources('AWS::Lambda::Function')[functionLogicalId(fn)]?.Properties as FunctionProperties;
+
+  it('are the four the stack needs (receiver, processor, API, coupon outbox), and no more', () => {
+    synthesized.template.resourceCountIs('AWS::Lambda::Function', 4);
+  });
+
+  it.each(['receiver', 'processor', 'api'] as const)('runs the %s on Node.js 22 on arm64, with source maps', (name) => {
+    const fn = properties(functions[name]);
+
+    expect(fn.Runtime).toBe('nodejs22.x');
+    expect(fn.Architectures).toEqual(['arm64']);
+    expect(fn.Handler).toBe('index.handler');
+    expect(fn.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    expect(fn.Environment.Variables.POWERTOOLS_SERVICE_NAME).toMatch(/^loyalty-/);
+    expect(fn.TracingConfig).toBeUndefined();
+  });
+
+  it.each(['receiver', 'processor', 'api'] as const)('logs the %s to its own log group, kept as long as the stage says', (name) => {
+    const logGroupId = logicalId(functions[name].logGroup.node.defaultChild as CfnElement);
+
+    expect(properties(functions[name]).LoggingConfig.LogGroup).toEqual({ Ref: logGroupId });
+    synthesized.template.hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 90 }, DeletionPolicy: 'Retain' });
+    expect(synthesized.template.findResources('AWS::Logs::LogGroup')[logGroupId]?.Properties.RetentionInDays).toBe(90);
+  });
+
+  it.each(['receiver', 'processor', 'api'] as const)('bundles the %s as minified ESM with the require banner, the SDK included', (name) => {
+    const assetDir = join(synthesized.app.outdir, `asset.${properties(functions[name]).Code.S3Key.replace(/\.zip$/, '')}`);
+
+    const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
+
+    expect(code.startsWith(bundleOptions.banner)).toBe(true);
+    expect(existsSync(join(assetDir, 'index.mjs.map'))).toBe(true);
+    expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
+    // Minified: long lines (template literals keep their own line breaks, so no line count).
+    expect(code.length / code.split('\n').length).toBeGreaterThan(1000);
+    expect(code.trimEnd().endsWith('//# sourceMappingURL=index.mjs.map')).toBe(true);
+  });
+
+  it('lets the receiver send to the queue and read the secret, and nothing else', () => {
+    const actions = allowedActions(synthesized.template, functions.receiver);
+
+    expect(actions).toContain('sqs:SendMessage');
+    expect(actions).toContain('secretsmanager:GetSecretValue');
+    expect(actions.filter((action) => action.startsWith('dynamodb:'))).toEqual([]);
+    expect(actions).not.toContain('sqs:ReceiveMessage');
+    expect(actions).not.toContain('sqs:DeleteMessage');
+    const sendStatement = allowStatements(synthesized.template, functions.receiver).find((statement) => [statement.Action].flat().includes('sqs:SendMessage'));
+    expect(sendStatement?.Resource).toEqual({ 'Fn::GetAtt': [logicalId(synthesized.stack.intake.queue.node.defaultChild as CfnElement), 'Arn'] });
+  });
+
+  it('lets the processor read and write the table and consume the queue, but not read the secret', () => {
+    const actions = allowedActions(synthesized.template, functions.processor);
+
+    // What DynamoDbStore calls; TransactWriteItems is authorized per item as Put/Update/ConditionCheck.
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem']));
+    expect(actions).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']));
+    expect(actions.filter((action) => action.startsWith('secretsmanager:'))).toEqual([]);
+    expect(actions).not.toContain('sqs:SendMessage');
+  });
+
+  it('lets the API read and write the table and read the secret, but not touch the queue', () => {
+    const actions = allowedActions(synthesized.template, functions.api);
+
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'secretsmanager:GetSecretValue']));
+    expect(actions.filter((action) => action.startsWith('sqs:'))).toEqual([]);
+  });
+
+  it('grants no wildcard action and no "*" resource to any function', () => {
+    for (const fn of Object.values(functions)) {
+      const statements = allowStatements(synthesized.template, fn);
+
+      expect(statements.flatMap((statement) => [statement.Action].flat()).filter((action) => action.includes('*'))).toEqual([]);
+      expect(statements.flatMap((statement) => [statement.Resource].flat())).not.toContain('*');
+    }
+  });
+
+  it('gives each function its own role, with no managed policy (so no AWSLambdaBasicExecutionRole)', () => {
+    const roles = synthesized.template.findResources('AWS::IAM::Role', { Properties: { AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'lambda.amazonaws.com' } }] } } });
+
+    expect(Object.keys(roles)).toHaveLength(4);
+    expect(Object.values(roles).every((role) => role.Properties.ManagedPolicyArns === undefined)).toBe(true);
+  });
+
+  it('turns on X-Ray tracing when the stage asks for it', () => {
+    const traced = synthesize({ context: { tracing: 'true' } });
+
+    const modes = Object.values(traced.template.findResources('AWS::Lambda::Function')).map((fn) => (fn.Properties as FunctionProperties).TracingConfig?.Mode);
+
+    expect(modes).toEqual(['Active', 'Active', 'Active', 'Active']);
+  });
+});
