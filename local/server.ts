@@ -33,6 +33,6 @@ export function createLocalApp(options: LocalAppOptions) {
     // Locally the effect is visible to the very next request: no queue in between.
     deliver: (delivery, now) => processDelivery(store, delivery, now),
   });
-  app.route('/dev', devRoutes({ store, discounts, clock: options.clock }));
+  app.route('/dev', devRoutes({ store, discounts, notifier: { send: async () => {} }, clock: options.clock }));
   return { app, store };
 }

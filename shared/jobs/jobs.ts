@@ -5,11 +5,13 @@
  */
 import { retryPendingCoupons } from '../rewards/issue-coupons.ts';
 import type { DiscountIssuer } from '../shopify/admin-graphql.ts';
+import type { Notifier } from '../notify/notification.ts';
 import type { LoyaltyStore } from '../store/ports.ts';
 
 export interface JobDeps {
   store: LoyaltyStore;
   discounts: DiscountIssuer;
+  notifier: Notifier;
 }
 
 export type Job = (deps: JobDeps, now: Date) => Promise<Record<string, unknown>>;

@@ -18,6 +18,8 @@ export interface Shop {
   createdAt: string;
   /** The shop's offline Admin API access token, for creating discount codes. */
   adminAccessToken?: string;
+  /** The e-mail sender identity (verified in SES) messages to the shop's customers go from. */
+  senderEmail?: string;
   rev: number;
 }
 

@@ -1,0 +1,22 @@
+/** One scheduled job as a Lambda handler: the same `runJob` as `POST /dev/jobs/:name` locally. */
+import { runJob } from '../../shared/jobs/jobs.ts';
+import type { Notifier } from '../../shared/notify/notification.ts';
+import { adminClientFromEnv } from '../../shared/shopify/admin-config.ts';
+import { logger } from './logger.ts';
+import { createStore } from './store.ts';
+
+/** A job that sends no messages gets this notifier; using it is a wiring mistake. */
+const noMessages: Notifier = {
+  send: async () => {
+    throw new Error('this job was deployed without a notifier');
+  },
+};
+
+export function jobHandler(name: string, notifier: Notifier = noMessages) {
+  const deps = { store: createStore(), discounts: adminClientFromEnv(process.env), notifier };
+  return async (): Promise<Record<string, unknown>> => {
+    const result = await runJob(name, deps, new Date());
+    logger.info('job finished', result);
+    return result;
+  };
+}
