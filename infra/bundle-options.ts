@@ -30,4 +30,9 @@ export const lambdaEntries = {
   webhookReceiver: 'functions/webhook-receiver/index.ts',
   webhookProcessor: 'functions/webhook-processor/index.ts',
   api: 'functions/api/index.ts',
+  issueCoupons: 'functions/issue-coupons/index.ts',
+  expire: 'functions/expire/index.ts',
+  activate: 'functions/activate/index.ts',
+  remind: 'functions/remind/index.ts',
+  winback: 'functions/winback/index.ts',
 } as const;

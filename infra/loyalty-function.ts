@@ -3,9 +3,10 @@
  * log group with retention, its own role that can write only to that log group, and grant helpers
  * so each function gets exactly what its code uses.
  */
-import { Duration, Validations, type CfnElement } from 'aws-cdk-lib';
+import { Duration, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, ParamsAndSecretsLayerVersion, ParamsAndSecretsLogLevel, ParamsAndSecretsVersions, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
@@ -13,7 +14,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PROJECT_ROOT, bundleOptions } from './bundle-options.ts';
-import { wildcardResourceFinding } from './nag-findings.ts';
+import { wildcardArnFinding, wildcardResourceFinding } from './nag-findings.ts';
 import type { StageSettings } from './stage-settings.ts';
 
 export const LAMBDA_RUNTIME = Runtime.NODEJS_22_X;
@@ -136,5 +137,27 @@ export class LoyaltyFunction extends Construct {
   /** Send messages to the queue, nothing else (no receive, no delete). */
   grantQueueSend(queue: IQueue): void {
     queue.grantSendMessages(this.function);
+  }
+
+  /** Put events on this bus (events:PutEvents), nothing else. */
+  grantPutEvents(bus: IEventBus): void {
+    bus.grantPutEventsTo(this.function);
+  }
+
+  /**
+   * Send e-mail with SES: API v2 `SendEmail` is authorised as `ses:SendEmail` on the sender identity
+   * and, for a templated message, on the template (there is no `SendTemplatedEmail` in API v2).
+   * Templates: these only. Identities: any in this account and region, because each store
+   * verifies its own sender after the deploy.
+   */
+  grantSendTemplatedEmail(templateNames: readonly string[]): void {
+    const stack = Stack.of(this);
+    const identities = stack.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' });
+    const templates = templateNames.map((name) => stack.formatArn({ service: 'ses', resource: 'template', resourceName: name }));
+    this.function.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: [identities, ...templates] }));
+    Validations.of(this.role).acknowledge({
+      id: wildcardArnFinding(this, identities),
+      reason: 'Each store sends from its own sender identity, verified in SES after the deploy, so identities cannot be named here; the statement allows ses:SendEmail alone, only from identities of this account and region, and a templated send only with this stack\'s templates.',
+    });
   }
 }

@@ -1,12 +1,14 @@
 /**
  * The production stack: table, app secret, webhook intake (receiver → queue → processor), the
- * storefront/admin API, scheduled jobs and alarms. One construct per concern; this file wires them.
+ * storefront/admin API, customer messages (bus and e-mail templates), scheduled jobs and alarms.
+ * One construct per concern; this file wires them.
  */
 import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { Alarms } from './alarms.ts';
 import { lambdaEntries } from './bundle-options.ts';
+import { CustomerMessages } from './customer-messages.ts';
 import { LoyaltyFunction } from './loyalty-function.ts';
 import { LoyaltyHttpApi, WEBHOOK_PATH } from './loyalty-http-api.ts';
 import { LoyaltyTable } from './loyalty-table.ts';
@@ -16,22 +18,75 @@ import { WebhookIntake } from './webhook-intake.ts';
 
 export interface LoyaltyStackProps extends StackProps {
   readonly settings: StageSettings;
-  /** Jobs on a clock; none by default. */
+  /** Jobs on a clock; `SCHEDULED_JOBS` by default. */
   readonly scheduledJobs?: readonly ScheduledJob[];
 }
 
-/** The jobs this service runs on a clock, one function and one schedule each. */
+/** The daily jobs walk every shop's members, so they get Lambda's longest run. */
+const DAILY_JOB_TIMEOUT = Duration.minutes(15);
+
+/**
+ * The jobs this service runs on a clock, one function and one schedule each. Times are UTC; the
+ * stage's `jobSchedules` context replaces any of them by name.
+ */
 export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
   {
     // The coupon outbox: creates in Shopify the coupons it could not take at redemption time.
     name: 'IssueCoupons',
-    entry: 'functions/issue-coupons/index.ts',
+    entry: lambdaEntries.issueCoupons,
     scheduleExpression: 'rate(5 minutes)',
     timeout: Duration.minutes(2),
     // Reads shops (their access tokens), coupons and members; writes coupons, and refunds points.
     grant: (fn, { table }) => fn.grantTableReadWrite(table),
   },
+  {
+    // Settles the lots whose expiry has come and takes their remainder off the balance.
+    name: 'Expire',
+    entry: lambdaEntries.expire,
+    scheduleExpression: 'cron(15 2 * * ? *)',
+    timeout: DAILY_JOB_TIMEOUT,
+    grant: (fn, { table }) => fn.grantTableReadWrite(table),
+  },
+  {
+    // Makes pending points spendable once the program's return window has passed.
+    name: 'Activate',
+    entry: lambdaEntries.activate,
+    scheduleExpression: 'cron(30 2 * * ? *)',
+    timeout: DAILY_JOB_TIMEOUT,
+    grant: (fn, { table }) => fn.grantTableReadWrite(table),
+  },
+  {
+    // Tells members which points expire soon: an event on the bus and an e-mail.
+    name: 'Remind',
+    entry: lambdaEntries.remind,
+    scheduleExpression: 'cron(0 9 * * ? *)',
+    timeout: DAILY_JOB_TIMEOUT,
+    environment: ({ messages }) => messages.environment,
+    grant: (fn, { table, messages }) => {
+      fn.grantTableReadWrite(table);
+      messages.grantSend(fn);
+    },
+  },
+  {
+    // Flags members whose orders have lapsed and sends each one win-back message.
+    name: 'Winback',
+    entry: lambdaEntries.winback,
+    scheduleExpression: 'cron(0 10 * * ? *)',
+    timeout: DAILY_JOB_TIMEOUT,
+    environment: ({ messages }) => messages.environment,
+    grant: (fn, { table, messages }) => {
+      fn.grantTableReadWrite(table);
+      messages.grantSend(fn);
+    },
+  },
 ];
+
+/** The jobs with the stage's schedule overrides applied; an override must name a job. */
+export function withSchedules(jobs: readonly ScheduledJob[], schedules: Readonly<Record<string, string>>): ScheduledJob[] {
+  const unknown = Object.keys(schedules).filter((name) => !jobs.some((job) => job.name === name));
+  if (unknown.length > 0) throw new Error(`context jobSchedules names no job: ${unknown.join(', ')} (the jobs are ${jobs.map((job) => job.name).join(', ')})`);
+  return jobs.map((job) => ({ ...job, scheduleExpression: schedules[job.name] ?? job.scheduleExpression }));
+}
 
 /** Written into the secret at creation; the operator replaces it with the app's real credentials. */
 export const SECRET_PLACEHOLDER_API_KEY = 'replace-with-the-shopify-api-key';
@@ -42,6 +97,7 @@ export class LoyaltyStack extends Stack {
   readonly intake: WebhookIntake;
   readonly api: LoyaltyFunction;
   readonly httpApi: LoyaltyHttpApi;
+  readonly messages: CustomerMessages;
   readonly scheduledJobs: ScheduledJobs;
   readonly alarms: Alarms;
 
@@ -88,10 +144,12 @@ export class LoyaltyStack extends Stack {
 
     this.httpApi = new LoyaltyHttpApi(this, 'HttpApi', { settings, webhookReceiver: this.intake.receiver.function, api: this.api.function });
 
+    this.messages = new CustomerMessages(this, 'CustomerMessages', { settings });
+
     this.scheduledJobs = new ScheduledJobs(this, 'ScheduledJobs', {
       settings,
-      jobs: props.scheduledJobs ?? SCHEDULED_JOBS,
-      resources: { table, appSecret: this.appSecret },
+      jobs: withSchedules(props.scheduledJobs ?? SCHEDULED_JOBS, settings.jobSchedules),
+      resources: { table, appSecret: this.appSecret, messages: this.messages },
     });
 
     this.alarms = new Alarms(this, 'Alarms', {
@@ -112,5 +170,6 @@ export class LoyaltyStack extends Stack {
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.intake.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+    new CfnOutput(this, 'EventBusName', { value: this.messages.bus.eventBusName, description: 'Customer messages as events (source "loyalty"): add a rule here to forward them' });
   }
 }

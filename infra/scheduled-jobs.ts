@@ -9,6 +9,7 @@ import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import type { CustomerMessages } from './customer-messages.ts';
 import { LoyaltyFunction } from './loyalty-function.ts';
 import { wildcardResourceFinding } from './nag-findings.ts';
 import type { StageSettings } from './stage-settings.ts';
@@ -21,15 +22,18 @@ export interface ScheduledJob {
   /** `rate(1 hour)`, `cron(0 3 * * ? *)` or `at(…)`, evaluated in UTC. */
   readonly scheduleExpression: string;
   readonly timeout?: Duration;
-  readonly environment?: Record<string, string>;
+  /** Besides `TABLE_NAME`: fixed, or read off the resources (`({ messages }) => messages.environment`). */
+  readonly environment?: Record<string, string> | ((resources: JobResources) => Record<string, string>);
   /** Grants what the job's code uses: `(fn, { table }) => fn.grantTableReadWrite(table)`. Nothing by default. */
   readonly grant?: (fn: LoyaltyFunction, resources: JobResources) => void;
 }
 
-/** What a job may be granted; every job is told the table's name (`TABLE_NAME`). */
+/** What a job may be told about and granted; every job is told the table's name (`TABLE_NAME`). */
 export interface JobResources {
   readonly table: Table;
   readonly appSecret: ISecret;
+  /** The bus and the e-mail templates of customer messages. */
+  readonly messages: CustomerMessages;
 }
 
 export interface ScheduledJobsProps {
@@ -54,7 +58,10 @@ export class ScheduledJobs extends Construct {
         serviceName: `loyalty-job-${job.name}`,
         settings: props.settings,
         timeout: job.timeout ?? Duration.minutes(5),
-        environment: { TABLE_NAME: props.resources.table.tableName, ...job.environment },
+        environment: {
+          TABLE_NAME: props.resources.table.tableName,
+          ...(typeof job.environment === 'function' ? job.environment(props.resources) : job.environment),
+        },
       });
       job.grant?.(fn, props.resources);
 

@@ -18,6 +18,8 @@ export interface StageSettings {
   readonly tracing: boolean;
   /** What happens to stateful resources (table, secret, keys, log groups) when the stack goes. */
   readonly removalPolicy: RemovalPolicy;
+  /** Schedules that replace a job's own, by job name (`{ "Remind": "cron(0 8 * * ? *)" }`); none by default. */
+  readonly jobSchedules: Readonly<Record<string, string>>;
 }
 
 /** The stage whose stateful resources are destroyed with the stack. */
@@ -25,6 +27,9 @@ export const DISPOSABLE_STAGE = 'dev';
 
 const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
 const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'];
+const JOB_NAME_PATTERN = /^[A-Z][A-Za-z0-9]*$/;
+/** EventBridge Scheduler's three forms; Scheduler itself checks the fields inside. */
+const SCHEDULE_PATTERN = /^(rate|cron|at)\(.+\)$/;
 
 export function stageSettings(node: Node): StageSettings {
   const stage = text(node, 'stage') ?? DISPOSABLE_STAGE;
@@ -47,7 +52,31 @@ export function stageSettings(node: Node): StageSettings {
     logLevel,
     tracing: text(node, 'tracing') === 'true',
     removalPolicy: stage === DISPOSABLE_STAGE ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    jobSchedules: jobSchedules(node),
   };
+}
+
+/** An object in `cdk.json`; a JSON string on the command line (`-c 'jobSchedules={"Remind":"cron(0 8 * * ? *)"}'`). */
+function jobSchedules(node: Node): Record<string, string> {
+  let value: unknown = node.tryGetContext('jobSchedules');
+  if (value === undefined || value === null || value === '') return {};
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      throw new Error(`context jobSchedules=${value} is not JSON: use an object of job name to schedule expression`);
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('context jobSchedules: use an object of job name to schedule expression');
+  const schedules: Record<string, string> = {};
+  for (const [name, expression] of Object.entries(value)) {
+    if (!JOB_NAME_PATTERN.test(name)) throw new Error(`context jobSchedules: "${name}" is not a job name (PascalCase, as in SCHEDULED_JOBS)`);
+    if (typeof expression !== 'string' || !SCHEDULE_PATTERN.test(expression.trim())) {
+      throw new Error(`context jobSchedules.${name}=${JSON.stringify(expression)}: use rate(…), cron(…) or at(…)`);
+    }
+    schedules[name] = expression.trim();
+  }
+  return schedules;
 }
 
 /** Context from `cdk.json` keeps its JSON type; context from `-c key=value` is always a string. */

@@ -3,6 +3,8 @@ import { serve } from '@hono/node-server';
 import { ensureTable } from '../shared/store/dynamodb/table.ts';
 import { loadConfig } from './config.ts';
 import { JavaMissingError, localClient, startDynamoDbLocal, type RunningDynamoDb } from './dynamodb-local.ts';
+import { join } from 'node:path';
+import { LocalOutbox } from './outbox.ts';
 import { createLocalApp } from './server.ts';
 
 async function main() {
@@ -20,6 +22,7 @@ async function main() {
     tableName: config.tableName,
     secrets: { apiSecret: config.apiSecret, apiKey: config.apiKey },
     clock: config.clock,
+    outbox: new LocalOutbox(config.inMemory ? undefined : join(config.dataDir, 'outbox.jsonl'), config.clock),
   });
 
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: config.port }, (info) => {

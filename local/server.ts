@@ -9,11 +9,14 @@ import { DynamoDbStore } from '../shared/store/dynamodb/dynamodb-store.ts';
 import { devRoutes } from '../shared/http/dev.ts';
 import { adminClientFromEnv } from '../shared/shopify/admin-config.ts';
 import type { DiscountIssuer } from '../shared/shopify/admin-graphql.ts';
+import { LocalOutbox } from './outbox.ts';
 
 export interface LocalAppOptions {
   client: DynamoDBClient;
   /** Where coupons become discounts; by default the Admin API as the environment configures it. */
   discounts?: DiscountIssuer;
+  /** Where messages go locally: a file under the data directory, or memory. */
+  outbox?: LocalOutbox;
   tableName: string;
   secrets: AppSecrets;
   clock: Clock;
@@ -33,6 +36,7 @@ export function createLocalApp(options: LocalAppOptions) {
     // Locally the effect is visible to the very next request: no queue in between.
     deliver: (delivery, now) => processDelivery(store, delivery, now),
   });
-  app.route('/dev', devRoutes({ store, discounts, notifier: { send: async () => {} }, clock: options.clock }));
-  return { app, store };
+  const outbox = options.outbox ?? new LocalOutbox(undefined, options.clock);
+  app.route('/dev', devRoutes({ store, discounts, notifier: outbox, outbox, clock: options.clock }));
+  return { app, store, outbox };
 }

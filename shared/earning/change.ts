@@ -1,6 +1,7 @@
 /** What one business event changes, written all together or not at all. */
 import type { LedgerEntry, Lot, Member, Order } from '../ledger/types.ts';
 import type { Coupon } from '../rewards/coupon.ts';
+import type { Notification } from '../notify/notification.ts';
 
 /** An order used one of our coupons. */
 export interface CouponUse {
@@ -22,4 +23,6 @@ export interface Change {
   couponUses?: CouponUse[];
   /** The balance the member must still have when written (a redemption's cost). */
   memberMinBalance?: number;
+  /** Messages to queue with the change (each id once). */
+  notifications?: Notification[];
 }

@@ -40,3 +40,24 @@ export function withContact(member: Member, contact: Contact): Member | null {
   if (known && contact.updatedAt && contact.updatedAt <= known) return null;
   return { ...member, contact: { ...contact } };
 }
+
+const DAY = 86_400_000;
+
+/**
+ * Counts a paid order into the member's order history and works out when the member will count
+ * as fading: the last order plus `factor` times their usual interval between orders (at least a
+ * day), once they have `minOrders` orders.
+ */
+export function withOrderStats(member: Member, at: string, program: Program): Member {
+  const orderCount = (member.orderCount ?? 0) + 1;
+  const firstOrderAt = member.firstOrderAt && member.firstOrderAt < at ? member.firstOrderAt : at;
+  const lastOrderAt = member.lastOrderAt && member.lastOrderAt > at ? member.lastOrderAt : at;
+  const { factor, minOrders } = program.winback;
+  let lapseAt: string | undefined;
+  if (orderCount >= minOrders) {
+    const interval = Math.max(DAY, (Date.parse(lastOrderAt) - Date.parse(firstOrderAt)) / (orderCount - 1));
+    lapseAt = new Date(Date.parse(lastOrderAt) + factor * interval).toISOString();
+  }
+  const { lapseAt: _old, ...rest } = member;
+  return { ...rest, orderCount, firstOrderAt, lastOrderAt, ...(lapseAt ? { lapseAt } : {}) };
+}

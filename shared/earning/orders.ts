@@ -14,7 +14,7 @@ import { newCoupon } from '../rewards/redeem.ts';
 import { tierForSpend } from '../program/tiers.ts';
 import type { Change } from './change.ts';
 import type { OrderCancelled, OrderPaid, RefundCreated } from './events.ts';
-import { credit, newMember, withContact, withTier } from './members.ts';
+import { credit, newMember, withContact, withOrderStats, withTier } from './members.ts';
 
 export interface OrderContext {
   shop: string;
@@ -64,6 +64,9 @@ export function applyOrderPaid(ctx: OrderContext, event: OrderPaid): Change | nu
       discountCodes: event.discountCodes,
     },
   };
+  // Inside the program's return window the points are pending, unless the window is already over.
+  const pendingUntil = ctx.program.pendingDays > 0 ? addDays(event.at, ctx.program.pendingDays).toISOString() : undefined;
+  const pending = pendingUntil !== undefined && pendingUntil > ctx.now.toISOString();
   const lot: Lot = {
     id: orderLotId(event.orderId),
     source: 'order',
@@ -71,8 +74,12 @@ export function applyOrderPaid(ctx: OrderContext, event: OrderPaid): Change | nu
     earnedAt: event.at,
     expiresAt: addDays(event.at, ctx.program.expiry.days).toISOString(),
     points,
+    ...(pending ? { pendingUntil } : {}),
   };
-  const earned = credit(member, lot);
+  const counted = withOrderStats(member, event.at, ctx.program);
+  const earned = pending
+    ? { ...counted, pending: counted.pending + points, lifetimeEarned: counted.lifetimeEarned + points }
+    : credit(counted, lot);
   const entry: LedgerEntry = {
     id: `earn:${event.orderId}`,
     type: 'earn',
@@ -81,6 +88,7 @@ export function applyOrderPaid(ctx: OrderContext, event: OrderPaid): Change | nu
     recordedAt: ctx.now.toISOString(),
     balanceAfter: earned.balance,
     orderId: event.orderId,
+    ...(pending ? { pendingUntil } : {}),
   };
   const change = settle(ctx, paidOrder, earned, lot, { id: 'paid', at: event.at }, [entry]);
   const uses = (ctx.coupons ?? []).filter((coupon) => coupon.status !== 'used' && event.discountCodes.includes(coupon.code));
@@ -146,8 +154,21 @@ function settle(ctx: OrderContext, order: Order, member: Member | undefined, lot
   let changedLot = earlier.length > 0 ? lot : undefined;
   const entries = [...earlier];
   if (reversal > 0) {
-    if (lot) changedLot = { ...lot, points: Math.max(0, lot.points - reversal) };
-    next = { ...next, balance: next.balance - reversal };
+    // Pending points go first from pending; points that already expired are not taken twice.
+    let fromBalance = reversal;
+    if (lot) {
+      changedLot = { ...lot, points: Math.max(0, lot.points - reversal) };
+      if (lot.pendingUntil) {
+        const fromPending = Math.min(reversal, lot.points);
+        next = { ...next, pending: next.pending - fromPending };
+        fromBalance -= fromPending;
+      } else if (lot.settledAt) {
+        const fromExpired = Math.min(reversal, lot.expired ?? 0);
+        changedLot = { ...changedLot, expired: (lot.expired ?? 0) - fromExpired };
+        fromBalance -= fromExpired;
+      }
+    }
+    next = { ...next, balance: next.balance - fromBalance };
     entries.push({
       id: `reverse:${order.orderId}:${cause.id}`,
       type: 'reverse',

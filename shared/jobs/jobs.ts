@@ -4,6 +4,10 @@
  * its clock as an argument.
  */
 import { retryPendingCoupons } from '../rewards/issue-coupons.ts';
+import { activatePendingPoints } from './activate.ts';
+import { expireLots } from './expire.ts';
+import { sendReminders } from './remind.ts';
+import { flagFadingMembers } from './winback.ts';
 import type { DiscountIssuer } from '../shopify/admin-graphql.ts';
 import type { Notifier } from '../notify/notification.ts';
 import type { LoyaltyStore } from '../store/ports.ts';
@@ -17,6 +21,14 @@ export interface JobDeps {
 export type Job = (deps: JobDeps, now: Date) => Promise<Record<string, unknown>>;
 
 export const jobs: Record<string, Job> = {
+  /** Lots past their date give up what is left in them. */
+  expire: async (deps, now) => ({ ...(await expireLots(deps.store, now)) }),
+  /** Points whose return window is over become spendable. */
+  activate: async (deps, now) => ({ ...(await activatePendingPoints(deps.store, now)) }),
+  /** Messages before points expire (30 and 7 days by default). */
+  remind: async (deps, now) => ({ ...(await sendReminders(deps.store, deps.notifier, now)) }),
+  /** Fading members are flagged and sent one win-back message per lapse. */
+  winback: async (deps, now) => ({ ...(await flagFadingMembers(deps.store, deps.notifier, now)) }),
   /** Creates pending coupons in Shopify: the outbox of redemptions Shopify could not take at once. */
   'issue-coupons': async (deps, now) => ({ ...(await retryPendingCoupons(deps.store, deps.discounts, now)) }),
 };

@@ -15,10 +15,15 @@ export interface LotStanding {
   remaining: number;
 }
 
-/** Each lot with what is left in it once `consumed` points are taken oldest first. */
+/** Whether a lot's points can be spent now: not pending, not settled by expiry. */
+export function isSpendable(lot: Lot): boolean {
+  return !lot.pendingUntil && !lot.settledAt;
+}
+
+/** Each spendable lot with what is left in it once `consumed` points are taken oldest first. */
 export function lotStandings(lots: readonly Lot[], consumed: number): LotStanding[] {
   let left = consumed;
-  return [...lots].sort(byExpiry).map((lot) => {
+  return lots.filter(isSpendable).sort(byExpiry).map((lot) => {
     const taken = Math.min(lot.points, Math.max(0, left));
     left -= taken;
     return { lot, remaining: lot.points - taken };

@@ -37,6 +37,14 @@ export interface Member {
   signupBonusAt?: string;
   /** Tiers whose reward coupon the member was granted (once each). */
   tierRewards?: string[];
+  /** Paid orders: how many, the first and the last, for the member's usual interval. */
+  orderCount?: number;
+  firstOrderAt?: string;
+  lastOrderAt?: string;
+  /** When the member counts as fading: the last order plus the usual interval times the factor. */
+  lapseAt?: string;
+  /** Set by the win-back job, once per lapse (that is, per last order). */
+  fading?: { flaggedAt: string; lastOrderAt: string };
   contact: Contact;
   /** 0 for a member not stored yet. */
   rev: number;
@@ -53,8 +61,12 @@ export interface Lot {
   expiresAt: string;
   /** The points this lot brought, less what reversals took back. */
   points: number;
+  /** Until then the points are pending (the program's return window), not yet spendable. */
+  pendingUntil?: string;
   /** When the expiry job settled it (its remainder expired); it no longer counts. */
   settledAt?: string;
+  /** Points that expired from it at settlement (a later reversal takes these back first). */
+  expired?: number;
 }
 
 export type LedgerEntryType = 'earn' | 'reverse' | 'bonus' | 'adjust' | 'redeem' | 'expire';
@@ -73,6 +85,8 @@ export interface LedgerEntry {
   refundId?: string;
   reason?: string;
   couponCode?: string;
+  /** Earned points that stay pending until then (the program's return window). */
+  pendingUntil?: string;
 }
 
 export interface OrderPayment {

@@ -70,6 +70,17 @@ export const ProgramSchema = z
     ),
     /** Days earned points stay pending (a return window) before they can be spent; 0 for none. */
     pendingDays: z._default(z.int().check(z.gte(0), z.lte(365)), 0),
+    /**
+     * Fading loyalty: a member with at least `minOrders` orders is flagged (and sent one win-back
+     * message) when the time since the last order passes `factor` times their usual interval.
+     */
+    winback: z._default(
+      z.object({
+        factor: z._default(z.number().check(z.gte(1), z.lte(10)), 2),
+        minOrders: z._default(z.int().check(z.gte(2), z.lte(100)), 2),
+      }),
+      { factor: 2, minOrders: 2 },
+    ),
   })
   .check(
     z.superRefine((program, ctx) => {

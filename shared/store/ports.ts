@@ -4,6 +4,7 @@
  */
 import type { Change } from '../earning/change.ts';
 import type { Coupon, CouponStatus } from '../rewards/coupon.ts';
+import type { Notification } from '../notify/notification.ts';
 import type { LedgerEntry, Lot, Member, Order } from '../ledger/types.ts';
 import type { Program } from '../program/program.ts';
 
@@ -95,6 +96,40 @@ export interface LoyaltyStore {
    * as a new lot, all in one transaction. False when the coupon was no longer pending.
    */
   refundCoupon(coupon: Coupon, refund: { lot: Lot; entry: LedgerEntry }): Promise<boolean>;
+
+  /** Every shop the service knows (one page of the shops index at a time). */
+  listShops(): Promise<Shop[]>;
+  /** Lots due by `before` (and after `after`): expiring, or leaving their return window. */
+  dueLots(kind: 'EXPIRES' | 'PENDING', before: string, limit: number, after?: string): Promise<DueLot[]>;
+  /** Members whose lapse date has come and who are not flagged for it yet. */
+  dueMembers(before: string, limit: number): Promise<{ shop: string; customerId: string }[]>;
+  /** Records a message unless one with its id exists; false when it does (already sent or queued). */
+  queueNotification(notification: Notification, dueAt: string): Promise<boolean>;
+  /** Messages due to be sent (new, failed earlier, or abandoned mid-send by a crashed run). */
+  dueNotifications(before: string, limit: number): Promise<{ shop: string; id: string }[]>;
+  /** Takes a due message for sending until `leaseUntil`; undefined when another run has it or it is sent. */
+  claimNotification(shop: string, id: string, now: string, leaseUntil: string): Promise<NotificationRecord | undefined>;
+  /** Marks a claimed message sent, or due again at `retryAt` after a failure. */
+  settleNotification(shop: string, id: string, outcome: { sentAt: string } | { retryAt: string; error: string }): Promise<void>;
+}
+
+/** A message in the notification outbox: written once per id, sent, then marked sent. */
+export interface NotificationRecord {
+  notification: Notification;
+  status: 'pending' | 'sending' | 'sent';
+  attempts: number;
+  /** When it is next due to be (re)tried. */
+  dueAt: string;
+  sentAt?: string;
+  lastError?: string;
+}
+
+export interface DueLot {
+  shop: string;
+  customerId: string;
+  lotId: string;
+  /** Its expiry (or, pending, the end of its return window). */
+  at: string;
 }
 
 export class InvalidCursorError extends Error {

@@ -6,10 +6,9 @@ import type { IConstruct } from 'constructs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { synthesize, type Synthesized } from './synthesized-stack.ts';
 
-/** A job, so the Scheduler role's finding is checked too; tracing on, so X-Ray's is. */
+/** The real jobs, so the Scheduler roles' findings and the e-mail senders' are checked too; tracing on, so X-Ray's is. */
 const WITH_EVERYTHING = {
   context: { stage: 'prod', tracing: 'true', alarmEmail: 'oncall@example.com' },
-  scheduledJobs: [{ name: 'ExpireLots', entry: 'functions/api/index.ts', scheduleExpression: 'rate(1 day)' }],
 };
 
 /** Every acknowledgment in the tree: rule id → reason. */
@@ -64,8 +63,10 @@ describe('cdk-nag AwsSolutions checks', () => {
     expect([...found.keys()].sort()).toEqual([
       'AwsSolutions-APIG4',
       'AwsSolutions-IAM5[Resource::*]',
-      expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<ScheduledJobsExpireLotsFunction\w+\.Arn>:\*\]$/),
+      ...['Activate', 'Expire', 'IssueCoupons', 'Remind', 'Winback'].map((job) => expect.stringMatching(new RegExp(`^AwsSolutions-IAM5\\[Resource::<ScheduledJobs${job}Function\\w+\\.Arn>:\\*\\]$`))),
       expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<Table\w+\.Arn>\/index\/\*\]$/),
+      // The e-mail senders: any sender identity of the account, since each store verifies its own.
+      'AwsSolutions-IAM5[Resource::arn:aws:ses:us-east-1:111111111111:identity/*]',
       'AwsSolutions-L1',
       'AwsSolutions-SMG4',
     ]);

@@ -19,16 +19,22 @@ interface FunctionProperties {
 describe('the functions', () => {
   // The one file that bundles for real: esbuild runs once per function, here.
   let synthesized: Synthesized;
-  let functions: Record<'receiver' | 'processor' | 'api', LoyaltyFunction>;
+  let functions: Record<'receiver' | 'processor' | 'api' | 'remind', LoyaltyFunction>;
+  /** Every function the stack deploys, the scheduled jobs' included. */
+  let all: LoyaltyFunction[];
   beforeAll(() => {
     synthesized = synthesize({ context: { stage: 'prod', logRetentionDays: '90' }, bundle: true });
-    functions = { receiver: synthesized.stack.intake.receiver, processor: synthesized.stack.intake.processor, api: synthesized.stack.api };
+    const { intake, api, scheduledJobs } = synthesized.stack;
+    const remind = scheduledJobs.functions.find((fn) => fn.node.id === 'Remind')!;
+    functions = { receiver: intake.receiver, processor: intake.processor, api, remind };
+    all = [intake.receiver, intake.processor, api, ...scheduledJobs.functions];
   });
 
   const properties = (fn: LoyaltyFunction) => synthesized.template.findResources('AWS::Lambda::Function')[functionLogicalId(fn)]?.Properties as FunctionProperties;
 
-  it('are the four the stack needs (receiver, processor, API, coupon outbox), and no more', () => {
-    synthesized.template.resourceCountIs('AWS::Lambda::Function', 4);
+  it('are the eight the stack needs (receiver, processor, API, and the five scheduled jobs), and no more', () => {
+    synthesized.template.resourceCountIs('AWS::Lambda::Function', 8);
+    expect(all).toHaveLength(8);
   });
 
   it.each(['receiver', 'processor', 'api'] as const)('runs the %s on Node.js 22 on arm64, with source maps', (name) => {
@@ -50,7 +56,8 @@ describe('the functions', () => {
     expect(synthesized.template.findResources('AWS::Logs::LogGroup')[logGroupId]?.Properties.RetentionInDays).toBe(90);
   });
 
-  it.each(['receiver', 'processor', 'api'] as const)('bundles the %s as minified ESM with the require banner, the SDK included', (name) => {
+  // The reminder job stands for the jobs that send messages: its bundle carries the SES and EventBridge clients.
+  it.each(['receiver', 'processor', 'api', 'remind'] as const)('bundles the %s as minified ESM with the require banner, the SDK included', (name) => {
     const assetDir = join(synthesized.app.outdir, `asset.${properties(functions[name]).Code.S3Key.replace(/\.zip$/, '')}`);
 
     const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
@@ -93,7 +100,7 @@ describe('the functions', () => {
   });
 
   it('grants no wildcard action and no "*" resource to any function', () => {
-    for (const fn of Object.values(functions)) {
+    for (const fn of all) {
       const statements = allowStatements(synthesized.template, fn);
 
       expect(statements.flatMap((statement) => [statement.Action].flat()).filter((action) => action.includes('*'))).toEqual([]);
@@ -104,7 +111,7 @@ describe('the functions', () => {
   it('gives each function its own role, with no managed policy (so no AWSLambdaBasicExecutionRole)', () => {
     const roles = synthesized.template.findResources('AWS::IAM::Role', { Properties: { AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'lambda.amazonaws.com' } }] } } });
 
-    expect(Object.keys(roles)).toHaveLength(4);
+    expect(Object.keys(roles)).toHaveLength(8);
     expect(Object.values(roles).every((role) => role.Properties.ManagedPolicyArns === undefined)).toBe(true);
   });
 
@@ -113,6 +120,6 @@ describe('the functions', () => {
 
     const modes = Object.values(traced.template.findResources('AWS::Lambda::Function')).map((fn) => (fn.Properties as FunctionProperties).TracingConfig?.Mode);
 
-    expect(modes).toEqual(['Active', 'Active', 'Active', 'Active']);
+    expect(modes).toEqual(Array.from({ length: 8 }, () => 'Active'));
   });
 });

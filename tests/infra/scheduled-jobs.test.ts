@@ -1,26 +1,138 @@
 import type { CfnElement } from 'aws-cdk-lib';
-import { describe, expect, it } from 'vitest';
-import { allowedActions, functionLogicalId, logicalId, synthesize } from './synthesized-stack.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { LoyaltyFunction } from '../../infra/loyalty-function.ts';
+import { allowStatements, allowedActions, functionLogicalId, logicalId, synthesize, type Synthesized } from './synthesized-stack.ts';
 
-describe('scheduled jobs', () => {
-  it('runs the coupon outbox every five minutes, with table access and no secret', () => {
-    const { template, stack } = synthesize();
+/** What `grantTableReadWrite` gives, sorted. */
+const TABLE_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'];
 
-    template.resourceCountIs('AWS::Scheduler::Schedule', 1);
-    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(5 minutes)' });
-    expect(stack.scheduledJobs.functions.map((fn) => fn.node.id)).toEqual(['IssueCoupons']);
-    const actions = allowedActions(template, stack.scheduledJobs.functions[0]!);
-    expect(actions.filter((action) => action.startsWith('dynamodb:'))).toEqual([
-      'dynamodb:BatchGetItem',
-      'dynamodb:ConditionCheckItem',
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'dynamodb:Query',
-      'dynamodb:UpdateItem',
-    ]);
-    expect(actions.filter((action) => action.startsWith('secretsmanager:') || action.startsWith('sqs:'))).toEqual([]);
+describe('the jobs the service runs', () => {
+  let synthesized: Synthesized;
+  let job: (name: string) => LoyaltyFunction;
+  let environment: (name: string) => Record<string, unknown>;
+  let busArn: unknown;
+  beforeAll(() => {
+    synthesized = synthesize({ context: { stage: 'prod' } });
+    job = (name) => {
+      const found = synthesized.stack.scheduledJobs.functions.find((fn) => fn.node.id === name);
+      if (!found) throw new Error(`no job ${name}`);
+      return found;
+    };
+    environment = (name) => synthesized.template.findResources('AWS::Lambda::Function')[functionLogicalId(job(name))]?.Properties.Environment.Variables as Record<string, unknown>;
+    busArn = { 'Fn::GetAtt': [logicalId(synthesized.stack.messages.bus.node.defaultChild as CfnElement), 'Arn'] };
   });
 
+  it('are five, each on its own schedule (UTC)', () => {
+    const expressions = Object.fromEntries(
+      synthesized.stack.scheduledJobs.schedules.map((schedule) => {
+        const properties = synthesized.template.findResources('AWS::Scheduler::Schedule')[logicalId(schedule.node.defaultChild as CfnElement)]?.Properties as { ScheduleExpression: string; Description: string };
+        return [properties.Description.replace(/^Starts the (\w+) job$/, '$1'), properties.ScheduleExpression];
+      }),
+    );
+
+    synthesized.template.resourceCountIs('AWS::Scheduler::Schedule', 5);
+    expect(expressions).toEqual({
+      IssueCoupons: 'rate(5 minutes)',
+      Expire: 'cron(15 2 * * ? *)',
+      Activate: 'cron(30 2 * * ? *)',
+      Remind: 'cron(0 9 * * ? *)',
+      Winback: 'cron(0 10 * * ? *)',
+    });
+  });
+
+  it.each(['IssueCoupons', 'Expire', 'Activate'])('let %s use the table\'s items and nothing else', (name) => {
+    const actions = allowedActions(synthesized.template, job(name));
+
+    expect(actions.filter((action) => !action.startsWith('logs:'))).toEqual(TABLE_ACTIONS);
+    expect(environment(name)).not.toHaveProperty('EVENT_BUS_NAME');
+  });
+
+  it.each(['Remind', 'Winback'])('let %s use the table\'s items, put events on the bus and send the templated e-mails, and nothing else', (name) => {
+    const statements = allowStatements(synthesized.template, job(name));
+    const actions = allowedActions(synthesized.template, job(name));
+
+    expect(actions.filter((action) => !action.startsWith('logs:'))).toEqual([...TABLE_ACTIONS, 'events:PutEvents', 'ses:SendEmail']);
+    expect(statements.find((statement) => statement.Action === 'events:PutEvents')?.Resource).toEqual(busArn);
+    expect(statements.find((statement) => statement.Action === 'ses:SendEmail')?.Resource).toEqual([
+      'arn:aws:ses:us-east-1:111111111111:identity/*',
+      'arn:aws:ses:us-east-1:111111111111:template/loyalty-prod-points-expiring',
+      'arn:aws:ses:us-east-1:111111111111:template/loyalty-prod-winback',
+    ]);
+    expect(actions.filter((action) => action.startsWith('sqs:') || action.startsWith('secretsmanager:'))).toEqual([]);
+  });
+
+  it.each(['Remind', 'Winback'])('tell %s the bus and the template prefix', (name) => {
+    expect(environment(name)).toMatchObject({ EVENT_BUS_NAME: { Ref: logicalId(synthesized.stack.messages.bus.node.defaultChild as CfnElement) }, SES_TEMPLATE_PREFIX: 'loyalty-prod-' });
+  });
+
+  it('have the bus to themselves: no other function may put events or send e-mail', () => {
+    const senders = [job('Remind'), job('Winback')];
+    const others = [synthesized.stack.intake.receiver, synthesized.stack.intake.processor, synthesized.stack.api, ...synthesized.stack.scheduledJobs.functions].filter((fn) => !senders.includes(fn));
+
+    for (const fn of others) expect(allowedActions(synthesized.template, fn).filter((action) => action.startsWith('events:') || action.startsWith('ses:'))).toEqual([]);
+  });
+});
+
+describe('customer messages', () => {
+  let synthesized: Synthesized;
+  beforeAll(() => {
+    synthesized = synthesize({ context: { stage: 'prod' } });
+  });
+
+  it('go on a bus of the stage\'s own', () => {
+    synthesized.template.resourceCountIs('AWS::Events::EventBus', 1);
+    synthesized.template.hasResourceProperties('AWS::Events::EventBus', { Name: 'loyalty-prod' });
+  });
+
+  it('have an SES template per kind, named by stage and kind, with subject, text and HTML', () => {
+    const templates = Object.values(synthesized.template.findResources('AWS::SES::Template')).map(
+      (resource) => resource.Properties.Template as { TemplateName: string; SubjectPart: string; TextPart: string; HtmlPart: string },
+    );
+
+    expect(templates.map((template) => template.TemplateName).sort()).toEqual(['loyalty-prod-points-expiring', 'loyalty-prod-winback']);
+    for (const template of templates) {
+      expect(template.SubjectPart).toContain('{{shopName}}');
+      expect(template.TextPart).toContain('{{#each rewards}}');
+      expect(template.HtmlPart).toMatch(/^<!doctype html>/);
+    }
+  });
+
+  it('read what the e-mail outlet sends', () => {
+    const [expiring] = Object.values(synthesized.template.findResources('AWS::SES::Template'))
+      .map((resource) => resource.Properties.Template as { TemplateName: string; TextPart: string })
+      .filter((template) => template.TemplateName.endsWith('points-expiring'));
+
+    for (const field of ['shopName', 'firstName', 'points', 'balance', 'expiresOn', 'name', 'cost']) expect(expiring?.TextPart).toContain(`{{${field}}}`);
+  });
+
+  it('keep two stages in one account apart (bus and template names)', () => {
+    const dev = synthesize({ context: { stage: 'dev' } });
+
+    dev.template.hasResourceProperties('AWS::Events::EventBus', { Name: 'loyalty-dev' });
+    dev.template.hasResourceProperties('AWS::SES::Template', { Template: { TemplateName: 'loyalty-dev-winback' } });
+  });
+});
+
+describe('job schedules from context', () => {
+  it('replace a job\'s own schedule by name', () => {
+    const { template } = synthesize({ context: { jobSchedules: { Remind: 'cron(0 7 * * ? *)' } } });
+
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { Description: 'Starts the Remind job', ScheduleExpression: 'cron(0 7 * * ? *)' });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { Description: 'Starts the Winback job', ScheduleExpression: 'cron(0 10 * * ? *)' });
+  });
+
+  it('arrive from the command line as JSON', () => {
+    const { template } = synthesize({ context: { jobSchedules: '{"Expire": "rate(12 hours)"}' } });
+
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { Description: 'Starts the Expire job', ScheduleExpression: 'rate(12 hours)' });
+  });
+
+  it('refuse a schedule for a job that does not exist', () => {
+    expect(() => synthesize({ context: { jobSchedules: { Remnid: 'cron(0 7 * * ? *)' } } })).toThrow(/names no job: Remnid/);
+  });
+});
+
+describe('a scheduled job', () => {
   it('gives a job its function, its schedule and a role that may invoke only that function', () => {
     const { template, stack } = synthesize({
       scheduledJobs: [{ name: 'ExpireLots', entry: 'functions/api/index.ts', scheduleExpression: 'cron(0 3 * * ? *)' }],

@@ -10,7 +10,15 @@ describe('stage settings', () => {
   it('default to a dev stage with a month of logs', () => {
     const settings = stageSettings(new App({ context: { stage: 'dev', logRetentionDays: 30, alarmEmail: '' } }).node);
 
-    expect(settings).toMatchObject({ stage: 'dev', logRetention: RetentionDays.ONE_MONTH, alarmEmail: undefined, logLevel: 'INFO', tracing: false });
+    expect(settings).toMatchObject({ stage: 'dev', logRetention: RetentionDays.ONE_MONTH, alarmEmail: undefined, logLevel: 'INFO', tracing: false, jobSchedules: {} });
+  });
+
+  it('take job schedules as an object (cdk.json) or as JSON (command line)', () => {
+    const fromJson = stageSettings(new App({ context: { jobSchedules: { Remind: ' cron(0 8 * * ? *) ' } } }).node);
+    const fromCli = stageSettings(new App({ context: { jobSchedules: '{"Winback": "rate(2 days)"}' } }).node);
+
+    expect(fromJson.jobSchedules).toEqual({ Remind: 'cron(0 8 * * ? *)' });
+    expect(fromCli.jobSchedules).toEqual({ Winback: 'rate(2 days)' });
   });
 
   it('take command-line overrides, which arrive as strings', () => {
@@ -24,6 +32,10 @@ describe('stage settings', () => {
     [{ logRetentionDays: '42' }, /logRetentionDays/],
     [{ alarmEmail: 'not-an-address' }, /alarmEmail/],
     [{ logLevel: 'LOUD' }, /logLevel/],
+    [{ jobSchedules: '{"Remind": ' }, /jobSchedules.*not JSON/],
+    [{ jobSchedules: '["cron(0 8 * * ? *)"]' }, /jobSchedules: use an object/],
+    [{ jobSchedules: { 'remind me': 'rate(1 day)' } }, /not a job name/],
+    [{ jobSchedules: { Remind: 'every morning' } }, /jobSchedules\.Remind.*rate\(…\), cron\(…\) or at\(…\)/],
   ])('refuse %o', (context, message) => {
     expect(() => stageSettings(new App({ context }).node)).toThrow(message);
   });

@@ -57,7 +57,7 @@ export function proxyQuery(options: { shop?: string; customerId?: string; at: Da
 export async function testService(now = '2026-06-01T12:00:00Z', options: { discounts?: DiscountIssuer } = {}) {
   const table = await freshTable();
   let clockAt = now;
-  const { app, store } = createLocalApp({
+  const { app, store, outbox } = createLocalApp({
     client: table.client,
     tableName: table.tableName,
     secrets: { apiSecret: SECRET, apiKey: API_KEY },
@@ -68,13 +68,20 @@ export async function testService(now = '2026-06-01T12:00:00Z', options: { disco
   const service = {
     app,
     store,
+    outbox,
+    /** Runs a scheduled job through `POST /dev/jobs/:name?now=`. */
+    job: async (name: string, now: string) => {
+      const response = await app.request(`/dev/jobs/${name}?now=${encodeURIComponent(now)}`, { method: 'POST' });
+      if (response.status !== 200) throw new Error(`job ${name}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as any;
+    },
     table,
     setNow: (iso: string) => void (clockAt = iso),
     webhook: (topic: string, body: unknown, options?: WebhookOptions) => app.request(webhookRequest(topic, body, options)),
     proxy: (path: string, options: { customerId?: string; shop?: string; extra?: Record<string, string> } = {}) =>
       app.request(`/proxy${path}?${proxyQuery({ ...options, at: new Date(clockAt) })}`),
-    redeem: (customerId: string, rewardId: unknown, headers: Record<string, string> = {}) =>
-      app.request(`/proxy/member/redemptions?${proxyQuery({ customerId, at: new Date(clockAt) })}`, {
+    redeem: (customerId: string, rewardId: unknown, headers: Record<string, string> = {}, shop?: string) =>
+      app.request(`/proxy/member/redemptions?${proxyQuery({ customerId, at: new Date(clockAt), ...(shop ? { shop } : {}) })}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
         body: typeof rewardId === 'string' ? JSON.stringify({ rewardId }) : JSON.stringify(rewardId),

@@ -9,15 +9,17 @@ import {
   TransactionCanceledException,
   TransactionConflictException,
   TransactWriteItemsCommand,
+  UpdateItemCommand,
   type DynamoDBClient,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { LedgerEntry, Lot, Member } from '../../ledger/types.ts';
 import type { Coupon, CouponStatus } from '../../rewards/coupon.ts';
-import { InvalidCursorError, type CommitRequest, type CommitResult, type EventReadRequest, type EventReads, type LoyaltyStore, type Page, type Shop } from '../ports.ts';
-import { couponKey, GSI_BY_EXPIRY, idempotencyKey, LEDGER_PREFIX, LOT_PREFIX, lotKey, memberKey, memberPartition, orderKey, OUTBOX_SHARDS, shopKey } from './keys.ts';
-import { couponItem, fromItem, ledgerItem, lotItem, memberItem, orderItem, shopItem, toCoupon, toLedgerEntry, toLot, toMember, toOrder, toShop, type Item } from './items.ts';
+import type { Notification } from '../../notify/notification.ts';
+import { InvalidCursorError, type DueLot, type NotificationRecord, type CommitRequest, type CommitResult, type EventReadRequest, type EventReads, type LoyaltyStore, type Page, type Shop } from '../ports.ts';
+import { couponKey, DUE_SHARDS, dueIndexKeys, GSI_BY_EXPIRY, GSI_MEMBERS_OF_SHOP, idempotencyKey, LEDGER_PREFIX, LOT_PREFIX, lotKey, memberKey, memberPartition, notificationKey, orderKey, OUTBOX_SHARDS, shopKey, SHOPS_PARTITION, type DueKind } from './keys.ts';
+import { couponItem, fromItem, ledgerItem, lotItem, memberItem, notificationItem, orderItem, shopItem, toCoupon, toLedgerEntry, toLot, toMember, toNotificationRecord, toOrder, toShop, type Item } from './items.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
 
 /** How long a webhook id is remembered: past Shopify's retry window of 48 hours, with room. */
@@ -178,6 +180,10 @@ export class DynamoDbStore implements LoyaltyStore {
         },
       });
     }
+    for (const notification of change.notifications ?? []) {
+      const record: NotificationRecord = { notification, status: 'pending', attempts: 0, dueAt: now.toISOString() };
+      writes.push({ Put: { TableName, Item: notificationItem(record), ConditionExpression: 'attribute_not_exists(PK)' } });
+    }
     if (writes.length === 0) return 'committed';
     try {
       await this.client.send(new TransactWriteItemsCommand({ TransactItems: writes, ClientRequestToken: randomUUID() }));
@@ -282,6 +288,134 @@ export class DynamoDbStore implements LoyaltyStore {
       if (error instanceof TransactionCanceledException) return false;
       throw error;
     }
+  }
+
+  async listShops(): Promise<Shop[]> {
+    const keys: { PK: string; SK: string }[] = [];
+    let start: Item | undefined;
+    do {
+      const answer = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: GSI_MEMBERS_OF_SHOP,
+          KeyConditionExpression: 'GSI2PK = :shops',
+          ExpressionAttributeValues: marshall({ ':shops': SHOPS_PARTITION }),
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of answer.Items ?? []) keys.push({ PK: String(item.PK?.S), SK: String(item.SK?.S) });
+      start = answer.LastEvaluatedKey;
+    } while (start);
+    const shops: Shop[] = [];
+    for (let i = 0; i < keys.length; i += 100) shops.push(...(await this.batchGet(keys.slice(i, i + 100))).map(toShop));
+    return shops;
+  }
+
+  /** One kind of due item across its shards, by time: `after < at <= before`, oldest first. */
+  private async due(kind: DueKind, before: string, limit: number, after?: string): Promise<{ record: Record<string, unknown>; at: string }[]> {
+    const found: { record: Record<string, unknown>; at: string }[] = [];
+    for (let shard = 0; shard < DUE_SHARDS; shard++) {
+      const range = after ? 'GSI1SK BETWEEN :after AND :before' : 'GSI1SK <= :before';
+      let start: Item | undefined;
+      let taken = 0;
+      do {
+        const answer = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: GSI_BY_EXPIRY,
+            KeyConditionExpression: `GSI1PK = :pk AND ${range}`,
+            ExpressionAttributeValues: marshall({ ':pk': `${kind}#${shard}`, ':before': `${before}#\uffff`, ...(after ? { ':after': `${after}#\uffff` } : {}) }),
+            Limit: limit,
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of answer.Items ?? []) {
+          const record = fromItem(item);
+          found.push({ record, at: String(record.GSI1SK).slice(0, 24) });
+          taken++;
+        }
+        start = answer.LastEvaluatedKey;
+      } while (start && taken < limit);
+    }
+    return found.sort((a, b) => a.at.localeCompare(b.at)).slice(0, limit);
+  }
+
+  async dueLots(kind: 'EXPIRES' | 'PENDING', before: string, limit: number, after?: string): Promise<DueLot[]> {
+    return (await this.due(kind, before, limit, after)).map(({ record, at }) => ({
+      shop: String(record.shop),
+      customerId: String(record.customerId),
+      lotId: String(record.SK).slice(LOT_PREFIX.length),
+      at,
+    }));
+  }
+
+  async dueMembers(before: string, limit: number): Promise<{ shop: string; customerId: string }[]> {
+    return (await this.due('LAPSE', before, limit)).map(({ record }) => ({ shop: String(record.shop), customerId: String(record.customerId) }));
+  }
+
+  async queueNotification(notification: Notification, dueAt: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: notificationItem({ notification, status: 'pending', attempts: 0, dueAt }),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async dueNotifications(before: string, limit: number): Promise<{ shop: string; id: string }[]> {
+    return (await this.due('NOTIFY', before, limit)).map(({ record }) => {
+      // PK is NOTIFICATION#{shop}#{id}; the id may hold '#', the shop never does.
+      const [, shop = '', ...id] = String(record.PK).split('#');
+      return { shop, id: id.join('#') };
+    });
+  }
+
+  async claimNotification(shop: string, id: string, now: string, leaseUntil: string): Promise<NotificationRecord | undefined> {
+    const key = notificationKey(shop, id);
+    try {
+      const answer = await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall(key),
+          // A run that crashed mid-send left it `sending`; once its lease is over, it is due again.
+          UpdateExpression: 'SET #status = :sending, dueAt = :lease, GSI1SK = :sk ADD attempts :one',
+          ConditionExpression: 'attribute_exists(PK) AND #status <> :sent AND dueAt <= :now',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: marshall({ ':sending': 'sending', ':sent': 'sent', ':lease': leaseUntil, ':now': now, ':one': 1, ':sk': dueIndexKeys('NOTIFY', key.PK, key.SK, leaseUntil).GSI1SK }),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return answer.Attributes ? toNotificationRecord(answer.Attributes) : undefined;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  async settleNotification(shop: string, id: string, outcome: { sentAt: string } | { retryAt: string; error: string }): Promise<void> {
+    const key = notificationKey(shop, id);
+    const sent = 'sentAt' in outcome;
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: marshall(key),
+        UpdateExpression: sent ? 'SET #status = :sent, sentAt = :at REMOVE GSI1PK, GSI1SK' : 'SET #status = :pending, dueAt = :at, GSI1SK = :sk, lastError = :error',
+        ConditionExpression: '#status = :sending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: marshall(
+          sent
+            ? { ':sent': 'sent', ':at': outcome.sentAt, ':sending': 'sending' }
+            : { ':pending': 'pending', ':at': outcome.retryAt, ':sk': dueIndexKeys('NOTIFY', key.PK, key.SK, outcome.retryAt).GSI1SK, ':error': outcome.error.slice(0, 500), ':sending': 'sending' },
+        ),
+      }),
+    );
   }
 }
 

@@ -2,9 +2,9 @@
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { LedgerEntry, Lot, Member, Order } from '../../ledger/types.ts';
-import type { Shop } from '../ports.ts';
+import type { NotificationRecord, Shop } from '../ports.ts';
 import type { Coupon } from '../../rewards/coupon.ts';
-import { couponKey, expiryIndexKeys, ledgerKey, lotKey, memberKey, membersOfShopKeys, orderKey, outboxIndexKeys, shopKey } from './keys.ts';
+import { couponKey, dueIndexKeys, ledgerKey, lotKey, memberKey, membersOfShopKeys, notificationKey, orderKey, outboxIndexKeys, shopKey, shopsIndexKeys } from './keys.ts';
 
 export type Item = Record<string, AttributeValue>;
 
@@ -13,13 +13,30 @@ const toItem = (value: Record<string, unknown>): Item => marshall(value, { remov
 export const fromItem = (item: Item): Record<string, unknown> => unmarshall(item);
 
 export function shopItem(shop: Shop, rev: number): Item {
-  return toItem({ ...shopKey(shop.shop), entity: 'shop', ...shop, rev });
+  return toItem({ ...shopKey(shop.shop), ...shopsIndexKeys(shop.shop), entity: 'shop', ...shop, rev });
 }
 
-export function memberItem(member: Member, rev: number): Item {
+export function notificationItem(record: NotificationRecord): Item {
+  const key = notificationKey(record.notification.shop, record.notification.id);
   return toItem({
-    ...memberKey(member.shop, member.customerId),
+    ...key,
+    ...(record.status === 'sent' ? {} : dueIndexKeys('NOTIFY', key.PK, key.SK, record.dueAt)),
+    entity: 'notification',
+    shop: record.notification.shop,
+    ...record,
+  });
+}
+
+export const toNotificationRecord = (item: Item) => strip<NotificationRecord & { shop?: string }>(item, 'shop');
+
+export function memberItem(member: Member, rev: number): Item {
+  const key = memberKey(member.shop, member.customerId);
+  const flagged = member.fading !== undefined && member.fading.lastOrderAt === member.lastOrderAt;
+  return toItem({
+    ...key,
     ...membersOfShopKeys(member.shop, member.tier, member.customerId),
+    // Due to be flagged as fading, until flagged for this lapse.
+    ...(member.lapseAt && !flagged ? dueIndexKeys('LAPSE', key.PK, key.SK, member.lapseAt) : {}),
     entity: 'member',
     ...member,
     rev,
@@ -30,8 +47,12 @@ export function lotItem(shop: string, customerId: string, lot: Lot): Item {
   const key = lotKey(shop, customerId, lot.id);
   return toItem({
     ...key,
-    // In the expiry index while it holds points; a lot settled by expiry leaves it.
-    ...(lot.points > 0 && !lot.settledAt ? expiryIndexKeys(key.PK, key.SK, lot.expiresAt) : {}),
+    // Due when its return window ends (pending), else when it expires; settled, it leaves the index.
+    ...(lot.pendingUntil
+      ? dueIndexKeys('PENDING', key.PK, key.SK, lot.pendingUntil)
+      : lot.points > 0 && !lot.settledAt
+        ? dueIndexKeys('EXPIRES', key.PK, key.SK, lot.expiresAt)
+        : {}),
     entity: 'lot',
     shop,
     customerId,

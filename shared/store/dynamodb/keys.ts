@@ -5,21 +5,23 @@
  * | item            | PK                               | SK                      | GSI1 (by expiry)                      | GSI2 (members of a shop)     |
  * |-----------------|----------------------------------|-------------------------|---------------------------------------|------------------------------|
  * | shop            | SHOP#{shop}                      | SHOP                    |                                       |                              |
- * | member          | MEMBER#{shop}#{customer}         | MEMBER                  |                                       | MEMBERS#{shop} / {tier}#{id} |
- * | lot             | MEMBER#{shop}#{customer}         | LOT#{lotId}             | EXPIRES#{day}#{shard} / {at}#{PK}#{SK}|                              |
+ * | member          | MEMBER#{shop}#{customer}         | MEMBER                  | LAPSE#{shard} / {lapseAt}#…           | MEMBERS#{shop} / {tier}#{id} |
+ * | lot             | MEMBER#{shop}#{customer}         | LOT#{lotId}             | EXPIRES or PENDING#{shard} / {at}#…   |                              |
  * | ledger entry    | MEMBER#{shop}#{customer}         | LEDGER#{occurredAt}#{id}|                                       |                              |
  * | order           | ORDER#{shop}#{orderId}           | ORDER                   |                                       |                              |
  * | idempotency key | IDEMPOTENCY#{shop}#{key}         | IDEMPOTENCY             |                                       |                              |
  * | coupon          | COUPON#{shop}#{code}             | COUPON                  | OUTBOX#{shard} / {nextAttemptAt}#…    |                              |
+ * | notification    | NOTIFICATION#{shop}#{id}         | NOTIFICATION            | NOTIFY#{shard} / {dueAt}#…            |                              |
+ * | reminder sent   | MEMBER#{shop}#{customer}         | REMINDER#{day}#{offset} |                                       |                              |
  *
- * GSI1 is the "due" index: things that fall due at a time (lots expiring, pending coupons to
- * create in Shopify). Items leave it when they are done, so it stays small.
+ * GSI1 is the "due" index: things that fall due at a time (lots expiring or leaving their return
+ * window, members fading, messages and coupons to send). Items leave it when they are done.
  */
 
 export const GSI_BY_EXPIRY = 'GSI1';
 export const GSI_MEMBERS_OF_SHOP = 'GSI2';
-/** Lots expiring on one day are spread over this many partitions of the expiry index. */
-export const EXPIRY_SHARDS = 4;
+/** Each kind of due item is spread over this many partitions of GSI1, so no day is a hot partition. */
+export const DUE_SHARDS = 16;
 
 export const shopKey = (shop: string) => ({ PK: `SHOP#${shop}`, SK: 'SHOP' });
 export const memberPartition = (shop: string, customerId: string) => `MEMBER#${shop}#${customerId}`;
@@ -33,6 +35,7 @@ export const orderKey = (shop: string, orderId: string) => ({ PK: `ORDER#${shop}
 export const idempotencyKey = (shop: string, key: string) => ({ PK: `IDEMPOTENCY#${shop}#${key}`, SK: 'IDEMPOTENCY' });
 
 export const couponKey = (shop: string, code: string) => ({ PK: `COUPON#${shop}#${code}`, SK: 'COUPON' });
+export const notificationKey = (shop: string, id: string) => ({ PK: `NOTIFICATION#${shop}#${id}`, SK: 'NOTIFICATION' });
 
 export const LOT_PREFIX = 'LOT#';
 export const LEDGER_PREFIX = 'LEDGER#';
@@ -43,12 +46,16 @@ function shardOf(text: string, shards: number): number {
   return hash % shards;
 }
 
-/** The expiry index keys of a lot that still holds points. */
-export function expiryIndexKeys(partition: string, sortKey: string, expiresAt: string) {
-  return {
-    GSI1PK: `EXPIRES#${expiresAt.slice(0, 10)}#${shardOf(partition, EXPIRY_SHARDS)}`,
-    GSI1SK: `${expiresAt}#${partition}#${sortKey}`,
-  };
+/**
+ * The kinds of things that fall due, each its own set of GSI1 partitions:
+ * lots by expiry (`EXPIRES`), pending lots by the end of their return window (`PENDING`), members
+ * by the day they count as fading (`LAPSE`), unsent messages (`NOTIFY`).
+ */
+export type DueKind = 'EXPIRES' | 'PENDING' | 'LAPSE' | 'NOTIFY';
+
+/** GSI1 keys of an item of `partition`/`sortKey` due at `at`: sorted by time, then by item. */
+export function dueIndexKeys(kind: DueKind, partition: string, sortKey: string, at: string) {
+  return { GSI1PK: `${kind}#${shardOf(partition, DUE_SHARDS)}`, GSI1SK: `${at}#${partition}#${sortKey}` };
 }
 
 /** Pending coupons, by when the outbox should next try to create them in Shopify. */
@@ -56,6 +63,10 @@ export const OUTBOX_SHARDS = 4;
 export function outboxIndexKeys(shop: string, code: string, nextAttemptAt: string) {
   return { GSI1PK: `OUTBOX#${shardOf(code, OUTBOX_SHARDS)}`, GSI1SK: `${nextAttemptAt}#${shop}#${code}` };
 }
+
+/** All shops, in GSI2 (the shop list the daily jobs start from). */
+export const SHOPS_PARTITION = 'SHOPS';
+export const shopsIndexKeys = (shop: string) => ({ GSI2PK: SHOPS_PARTITION, GSI2SK: shop });
 
 export const membersOfShopKeys = (shop: string, tier: string, customerId: string) => ({
   GSI2PK: `MEMBERS#${shop}`,

@@ -1,0 +1,31 @@
+/** Who may be written to, and what a message offers. */
+import type { Member } from '../ledger/types.ts';
+import type { Program } from '../program/program.ts';
+import type { Shop } from '../store/ports.ts';
+import type { RewardOffer } from './notification.ts';
+
+/**
+ * Whether the member gets messages at all: the shop is active, there is an address, and the
+ * customer has not unsubscribed (Shopify's e-mail marketing consent, from `customers/update`).
+ */
+export function mayMessage(shop: Shop | undefined, member: Member): boolean {
+  if (!shop?.active || !member.contact.email) return false;
+  const consent = member.contact.emailMarketing;
+  return consent !== 'unsubscribed' && consent !== 'redacted';
+}
+
+export function affordableRewards(program: Program, balance: number): RewardOffer[] {
+  return program.rewards.filter((reward) => reward.cost <= balance).map(({ id, name, cost }) => ({ id, name, cost }));
+}
+
+/** The parts of every message that name the shop and the customer. */
+export function addressing(shop: Shop, member: Member) {
+  return {
+    shop: shop.shop,
+    customerId: member.customerId,
+    shopName: shop.shop.split('.')[0]!,
+    ...(shop.senderEmail ? { from: shop.senderEmail } : {}),
+    ...(member.contact.email ? { email: member.contact.email } : {}),
+    ...(member.contact.firstName ? { firstName: member.contact.firstName } : {}),
+  };
+}
