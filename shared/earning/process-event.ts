@@ -4,9 +4,9 @@
  * something did change (a concurrent delivery for the same member), read again and retry.
  */
 import type { LoyaltyStore, Shop } from '../store/ports.ts';
+import { defaultRetryPolicy, retryOnConflict, type RetryPolicy } from '../store/retry.ts';
 import type { Change } from './change.ts';
 import { applyCustomerCreated, applyCustomerUpdated } from './customers.ts';
-import { BusyError } from './errors.ts';
 import type { LoyaltyEvent } from './events.ts';
 import { applyOrderCancelled, applyOrderPaid, applyRefund, orderLotId, type OrderContext } from './orders.ts';
 import { newShop } from './shops.ts';
@@ -26,24 +26,8 @@ export type ProcessEventOutcome =
   | { outcome: 'duplicate' }
   | { outcome: 'no-effect' };
 
-export interface RetryPolicy {
-  maxAttempts: number;
-  /** Waits before attempt `attempt` (2, 3, …). */
-  backoff: (attempt: number) => Promise<void>;
-}
-
-export const defaultRetryPolicy: RetryPolicy = {
-  maxAttempts: 40,
-  backoff: (attempt) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(250, 5 * 2 ** attempt))),
-};
-
 export async function processEvent(store: LoyaltyStore, input: ProcessEventInput, retry: RetryPolicy = defaultRetryPolicy): Promise<ProcessEventOutcome> {
-  for (let attempt = 1; attempt <= retry.maxAttempts; attempt++) {
-    if (attempt > 1) await retry.backoff(attempt);
-    const result = await attemptOnce(store, input);
-    if (result !== 'conflict') return result;
-  }
-  throw new BusyError(retry.maxAttempts);
+  return retryOnConflict(() => attemptOnce(store, input), retry);
 }
 
 async function attemptOnce(store: LoyaltyStore, { shop, event, idempotencyKeys, now }: ProcessEventInput): Promise<ProcessEventOutcome | 'conflict'> {

@@ -4,8 +4,7 @@
  * to create the discount in Shopify at once. If Shopify cannot take it now, the coupon stays
  * pending and the outbox job finishes it: never lost, never issued twice.
  */
-import { BusyError } from '../earning/errors.ts';
-import { defaultRetryPolicy, type RetryPolicy } from '../earning/process-event.ts';
+import { defaultRetryPolicy, retryOnConflict, type RetryPolicy } from '../store/retry.ts';
 import type { DiscountIssuer } from '../shopify/admin-graphql.ts';
 import type { LoyaltyStore, Shop } from '../store/ports.ts';
 import { couponPrefix, randomCouponCode, type CodeGenerator } from './coupon-code.ts';
@@ -36,8 +35,7 @@ export async function redeemReward(store: LoyaltyStore, request: RedeemRequest, 
   const retry = options.retry ?? defaultRetryPolicy;
   const codes = options.codes ?? randomCouponCode;
 
-  for (let attempt = 1; attempt <= retry.maxAttempts; attempt++) {
-    if (attempt > 1) await retry.backoff(attempt);
+  return retryOnConflict(async () => {
     if (key) {
       const earlier = await store.idempotencyResult(shop.shop, key);
       if (earlier) return { view: await currentView(store, shop.shop, earlier as RedemptionView), replayed: true };
@@ -49,13 +47,12 @@ export async function redeemReward(store: LoyaltyStore, request: RedeemRequest, 
     );
     const view = couponView(coupon, change.member!.balance);
     const result = await store.commit({ shop: shop.shop, change, idempotencyKeys: key ? [key] : [], idempotencyResult: view, now });
-    // `duplicate`: the same key won a race; the loop answers with its coupon. `conflict`: the
-    // balance or the code changed under us; read again.
-    if (result !== 'committed') continue;
+    // `duplicate`: the same key won a race, and the next attempt answers with its coupon.
+    // `conflict`: the balance or the code changed under us; read again.
+    if (result !== 'committed') return 'conflict';
     const issued = await issueCoupon(store, options.issuer, coupon, shop, now);
     return { view: { ...view, status: issued.status }, replayed: false };
-  }
-  throw new BusyError(retry.maxAttempts);
+  }, retry);
 }
 
 /** A replay answers with the coupon as it is now (it may have been issued since). */
