@@ -12,6 +12,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AppDeps, WebhookDeps } from './deps.ts';
 import { HttpProblem, problem } from './problems.ts';
 import { proxyRoutes } from './proxy.ts';
+import { adminRoutes } from './admin.ts';
 import { webhookRoutes } from './webhooks.ts';
 
 /** The whole service: webhooks processed inline, the storefront proxy. */
@@ -19,7 +20,8 @@ export function createApp(deps: AppDeps) {
   const app = new Hono()
     .get('/health', (c) => c.json({ status: 'ok' }))
     .route('/webhooks', webhookRoutes(deps))
-    .route('/proxy', proxyRoutes(deps));
+    .route('/proxy', proxyRoutes(deps))
+    .route('/admin', adminRoutes(deps));
   return withProblemAnswers(app, deps.logger);
 }
 

@@ -87,6 +87,8 @@ export interface LedgerEntry {
   couponCode?: string;
   /** Earned points that stay pending until then (the program's return window). */
   pendingUntil?: string;
+  /** The staff member who made a manual adjustment. */
+  adjustedBy?: string;
 }
 
 export interface OrderPayment {

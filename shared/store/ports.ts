@@ -5,6 +5,7 @@
 import type { Change } from '../earning/change.ts';
 import type { Coupon, CouponStatus } from '../rewards/coupon.ts';
 import type { Notification } from '../notify/notification.ts';
+import type { ProgramChange } from '../admin/program-settings.ts';
 import type { LedgerEntry, Lot, Member, Order } from '../ledger/types.ts';
 import type { Program } from '../program/program.ts';
 
@@ -109,6 +110,15 @@ export interface LoyaltyStore {
   dueNotifications(before: string, limit: number): Promise<{ shop: string; id: string }[]>;
   /** Takes a due message for sending until `leaseUntil`; undefined when another run has it or it is sent. */
   claimNotification(shop: string, id: string, now: string, leaseUntil: string): Promise<NotificationRecord | undefined>;
+  /**
+   * Saves a new program version: the shop (expected at `current.rev`) and the audit record of the
+   * change, together. False when the shop changed since it was read.
+   */
+  saveProgram(current: Shop, next: Shop, change: ProgramChange): Promise<boolean>;
+  /** The program's versions, newest first: who changed what, when. */
+  programHistory(shop: string, limit: number): Promise<ProgramChange[]>;
+  /** Members of a shop, by tier then customer id, optionally of one tier. */
+  listMembers(shop: string, query: { tier?: string; limit: number; cursor?: string }): Promise<Page<Member>>;
   /** Marks a claimed message sent, or due again at `retryAt` after a failure. */
   settleNotification(shop: string, id: string, outcome: { sentAt: string } | { retryAt: string; error: string }): Promise<void>;
 }

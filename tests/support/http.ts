@@ -99,3 +99,25 @@ export async function testService(now = '2026-06-01T12:00:00Z', options: { disco
 export async function json(response: Response): Promise<any> {
   return response.json();
 }
+
+/** A Shopify session token as App Bridge makes one: HS256 with the app secret, `dest` the shop. */
+export async function sessionToken(options: { shop?: string; at: Date; secret?: string; aud?: string; sub?: string; expiresIn?: number; notBefore?: number }): Promise<string> {
+  const { sign } = await import('hono/jwt');
+  const now = Math.floor(options.at.getTime() / 1000);
+  const shop = options.shop ?? SHOP;
+  return sign(
+    {
+      iss: `https://${shop}/admin`,
+      dest: `https://${shop}`,
+      aud: options.aud ?? API_KEY,
+      sub: options.sub ?? '42',
+      exp: now + (options.expiresIn ?? 60),
+      nbf: now + (options.notBefore ?? 0),
+      iat: now,
+      jti: crypto.randomUUID(),
+      sid: 'session',
+    },
+    options.secret ?? SECRET,
+    'HS256',
+  );
+}

@@ -17,9 +17,10 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { LedgerEntry, Lot, Member } from '../../ledger/types.ts';
 import type { Coupon, CouponStatus } from '../../rewards/coupon.ts';
 import type { Notification } from '../../notify/notification.ts';
+import type { ProgramChange } from '../../admin/program-settings.ts';
 import { InvalidCursorError, type DueLot, type NotificationRecord, type CommitRequest, type CommitResult, type EventReadRequest, type EventReads, type LoyaltyStore, type Page, type Shop } from '../ports.ts';
-import { couponKey, DUE_SHARDS, dueIndexKeys, GSI_BY_EXPIRY, GSI_MEMBERS_OF_SHOP, idempotencyKey, LEDGER_PREFIX, LOT_PREFIX, lotKey, memberKey, memberPartition, notificationKey, orderKey, OUTBOX_SHARDS, shopKey, SHOPS_PARTITION, type DueKind } from './keys.ts';
-import { couponItem, fromItem, ledgerItem, lotItem, memberItem, notificationItem, orderItem, shopItem, toCoupon, toLedgerEntry, toLot, toMember, toNotificationRecord, toOrder, toShop, type Item } from './items.ts';
+import { couponKey, DUE_SHARDS, dueIndexKeys, GSI_BY_EXPIRY, GSI_MEMBERS_OF_SHOP, idempotencyKey, LEDGER_PREFIX, LOT_PREFIX, lotKey, memberKey, memberPartition, membersOfShopKeys, notificationKey, PROGRAM_VERSION_PREFIX, orderKey, OUTBOX_SHARDS, shopKey, SHOPS_PARTITION, type DueKind } from './keys.ts';
+import { couponItem, fromItem, ledgerItem, lotItem, memberItem, notificationItem, orderItem, programVersionItem, shopItem, toCoupon, toLedgerEntry, toLot, toMember, toNotificationRecord, toOrder, toProgramChange, toShop, type Item } from './items.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
 
 /** How long a webhook id is remembered: past Shopify's retry window of 48 hours, with room. */
@@ -351,6 +352,66 @@ export class DynamoDbStore implements LoyaltyStore {
 
   async dueMembers(before: string, limit: number): Promise<{ shop: string; customerId: string }[]> {
     return (await this.due('LAPSE', before, limit)).map(({ record }) => ({ shop: String(record.shop), customerId: String(record.customerId) }));
+  }
+
+  async saveProgram(current: Shop, next: Shop, change: ProgramChange): Promise<boolean> {
+    const TableName = this.tableName;
+    const shopWrite = current.rev === 0 ? { ConditionExpression: 'attribute_not_exists(PK)' } : expectRev(current.rev);
+    try {
+      await this.client.send(
+        new TransactWriteItemsCommand({
+          ClientRequestToken: randomUUID(),
+          TransactItems: [
+            { Put: { TableName, Item: shopItem(next, current.rev + 1), ...shopWrite } },
+            { Put: { TableName, Item: programVersionItem(next.shop, change), ConditionExpression: 'attribute_not_exists(PK)' } },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException || error instanceof TransactionConflictException) return false;
+      throw error;
+    }
+  }
+
+  async programHistory(shop: string, limit: number): Promise<ProgramChange[]> {
+    const answer = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :version)',
+        ExpressionAttributeValues: marshall({ ':pk': shopKey(shop).PK, ':version': PROGRAM_VERSION_PREFIX }),
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (answer.Items ?? []).map(toProgramChange);
+  }
+
+  async listMembers(shop: string, query: { tier?: string; limit: number; cursor?: string }): Promise<Page<Member>> {
+    const partition = membersOfShopKeys(shop, '', '').GSI2PK;
+    let start: Item | undefined;
+    if (query.cursor) {
+      const sortKey = Buffer.from(query.cursor, 'base64url').toString('utf8');
+      const [tier, customerId] = sortKey.split('#');
+      if (!tier || !customerId || !/^[0-9]+$/.test(customerId)) throw new InvalidCursorError();
+      start = marshall({ GSI2PK: partition, GSI2SK: sortKey, ...memberKey(shop, customerId) });
+    }
+    const answer = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: GSI_MEMBERS_OF_SHOP,
+        KeyConditionExpression: query.tier ? 'GSI2PK = :pk AND begins_with(GSI2SK, :tier)' : 'GSI2PK = :pk',
+        ExpressionAttributeValues: marshall({ ':pk': partition, ...(query.tier ? { ':tier': `${query.tier}#` } : {}) }),
+        Limit: query.limit,
+        ExclusiveStartKey: start,
+      }),
+    );
+    const keys = (answer.Items ?? []).map((item) => ({ PK: String(item.PK?.S), SK: String(item.SK?.S) }));
+    const found = keys.length ? (await this.batchGet(keys)).map(toMember) : [];
+    const order = new Map(keys.map((key, i) => [key.PK, i]));
+    const items = found.sort((a, b) => order.get(memberKey(a.shop, a.customerId).PK)! - order.get(memberKey(b.shop, b.customerId).PK)!);
+    const last = answer.LastEvaluatedKey;
+    return last ? { items, cursor: Buffer.from(String(fromItem(last).GSI2SK), 'utf8').toString('base64url') } : { items };
   }
 
   async queueNotification(notification: Notification, dueAt: string): Promise<boolean> {

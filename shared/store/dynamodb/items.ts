@@ -3,8 +3,9 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { LedgerEntry, Lot, Member, Order } from '../../ledger/types.ts';
 import type { NotificationRecord, Shop } from '../ports.ts';
+import type { ProgramChange } from '../../admin/program-settings.ts';
 import type { Coupon } from '../../rewards/coupon.ts';
-import { couponKey, dueIndexKeys, ledgerKey, lotKey, memberKey, membersOfShopKeys, notificationKey, orderKey, outboxIndexKeys, shopKey, shopsIndexKeys } from './keys.ts';
+import { couponKey, dueIndexKeys, ledgerKey, lotKey, memberKey, membersOfShopKeys, notificationKey, orderKey, outboxIndexKeys, programVersionKey, shopKey, shopsIndexKeys } from './keys.ts';
 
 export type Item = Record<string, AttributeValue>;
 
@@ -26,6 +27,12 @@ export function notificationItem(record: NotificationRecord): Item {
     ...record,
   });
 }
+
+export function programVersionItem(shop: string, change: ProgramChange): Item {
+  return toItem({ ...programVersionKey(shop, change.version), entity: 'program-version', ...change });
+}
+
+export const toProgramChange = (item: Item) => strip<ProgramChange>(item);
 
 export const toNotificationRecord = (item: Item) => strip<NotificationRecord & { shop?: string }>(item, 'shop');
 

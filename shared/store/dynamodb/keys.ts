@@ -37,6 +37,10 @@ export const idempotencyKey = (shop: string, key: string) => ({ PK: `IDEMPOTENCY
 export const couponKey = (shop: string, code: string) => ({ PK: `COUPON#${shop}#${code}`, SK: 'COUPON' });
 export const notificationKey = (shop: string, id: string) => ({ PK: `NOTIFICATION#${shop}#${id}`, SK: 'NOTIFICATION' });
 
+/** A program version with its audit record, in the shop's partition: newest last. */
+export const PROGRAM_VERSION_PREFIX = 'PROGRAM#';
+export const programVersionKey = (shop: string, version: number) => ({ PK: `SHOP#${shop}`, SK: `${PROGRAM_VERSION_PREFIX}${String(version).padStart(8, '0')}` });
+
 export const LOT_PREFIX = 'LOT#';
 export const LEDGER_PREFIX = 'LEDGER#';
 

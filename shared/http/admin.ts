@@ -1,0 +1,129 @@
+/**
+ * `/admin/*`: the store owner's side, behind Shopify session tokens. The shop is the token's
+ * `dest` and nothing else, so no request can reach another shop's data.
+ */
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
+import * as z from 'zod/mini';
+import { adjustPoints } from '../admin/adjustments.ts';
+import { updateProgram } from '../admin/program-settings.ts';
+import { newShop } from '../earning/shops.ts';
+import { InvalidSessionTokenError, verifySessionToken, type SessionUser } from '../shopify/session-token.ts';
+import type { Shop } from '../store/ports.ts';
+import { retryOnConflict } from '../store/retry.ts';
+import type { AppDeps } from './deps.ts';
+import { HttpProblem, problem } from './problems.ts';
+import { memberView } from './views.ts';
+
+type AdminEnv = { Variables: { user: SessionUser; now: Date } };
+
+const AdjustmentSchema = z.object({
+  points: z.int().check(z.refine((n) => n !== 0, 'not zero'), z.gte(-10_000_000), z.lte(10_000_000)),
+  reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)),
+});
+
+async function jsonBody(request: Request): Promise<unknown> {
+  try {
+    return JSON.parse(await request.text());
+  } catch {
+    throw new HttpProblem(400, 'invalid-request', 'the body is not JSON');
+  }
+}
+
+function pageLimit(text: string | undefined, fallback = 50, max = 100): number {
+  const limit = text === undefined ? fallback : Number(text);
+  if (!Number.isInteger(limit) || limit < 1 || limit > max) throw new HttpProblem(400, 'invalid-request', `limit is a whole number from 1 to ${max}`);
+  return limit;
+}
+
+export function adminRoutes(deps: AppDeps) {
+  const sessionToken = createMiddleware<AdminEnv>(async (c, next) => {
+    const now = deps.clock();
+    const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    if (!token) throw new HttpProblem(401, 'invalid-session-token', 'Authorization: Bearer <Shopify session token> is missing');
+    try {
+      c.set('user', await verifySessionToken(token, await deps.secrets(), now));
+    } catch (error) {
+      if (error instanceof InvalidSessionTokenError) throw new HttpProblem(401, error.type, error.message);
+      throw error;
+    }
+    c.set('now', now);
+    await next();
+  });
+
+  const shopOf = async (domain: string, now: Date): Promise<Shop> => (await deps.store.getShop(domain)) ?? newShop(domain, now);
+
+  return new Hono<AdminEnv>()
+    .use(sessionToken)
+    .use(bodyLimit({ maxSize: 256 * 1024, onError: (c) => problem(c, 413, 'payload-too-large', 'admin bodies are limited to 256 KiB') }))
+    .get('/program', async (c) => {
+      const shop = await shopOf(c.get('user').shop, c.get('now'));
+      return c.json({ version: shop.programVersion, active: shop.active, program: shop.program });
+    })
+    .put('/program', async (c) => {
+      const { shop: domain, userId } = c.get('user');
+      const shop = await updateProgram(deps.store, { shop: domain, program: await jsonBody(c.req.raw), userId, now: c.get('now') });
+      return c.json({ version: shop.programVersion, active: shop.active, program: shop.program });
+    })
+    .get('/program/history', async (c) => c.json({ changes: await deps.store.programHistory(c.get('user').shop, pageLimit(c.req.query('limit'), 20)) }))
+    .get('/members', async (c) => {
+      const { shop } = c.get('user');
+      const fading = c.req.query('fading');
+      const tier = c.req.query('tier') || undefined;
+      const cursor = c.req.query('cursor') || undefined;
+      const page = await deps.store.listMembers(shop, { limit: pageLimit(c.req.query('limit')), ...(tier ? { tier } : {}), ...(cursor ? { cursor } : {}) });
+      const isFading = (m: (typeof page.items)[number]) => m.fading !== undefined && m.fading.lastOrderAt === m.lastOrderAt;
+      const items = fading === undefined ? page.items : page.items.filter((m) => isFading(m) === (fading === 'true'));
+      return c.json({
+        members: items.map((m) => ({ customerId: m.customerId, tier: m.tier, balance: m.balance, pending: m.pending, orderCount: m.orderCount ?? 0, lastOrderAt: m.lastOrderAt ?? null, fading: isFading(m), email: m.contact.email ?? null })),
+        nextCursor: page.cursor ?? null,
+      });
+    })
+    .get('/members/:customerId', async (c) => {
+      const { shop: domain } = c.get('user');
+      const customerId = customerIdParam(c.req.param('customerId'));
+      const [shop, member, lots] = await Promise.all([shopOf(domain, c.get('now')), deps.store.getMember(domain, customerId), deps.store.activeLots(domain, customerId)]);
+      if (!member) throw new HttpProblem(404, 'not-found', `no member ${customerId}`);
+      return c.json({
+        ...memberView(shop, customerId, member, lots, c.get('now')),
+        contact: member.contact,
+        enrolledAt: member.enrolledAt,
+        lifetimeEarned: member.lifetimeEarned,
+        orderCount: member.orderCount ?? 0,
+        firstOrderAt: member.firstOrderAt ?? null,
+        lastOrderAt: member.lastOrderAt ?? null,
+        fading: member.fading !== undefined && member.fading.lastOrderAt === member.lastOrderAt ? member.fading : null,
+      });
+    })
+    .get('/members/:customerId/ledger', async (c) => {
+      const customerId = customerIdParam(c.req.param('customerId'));
+      const cursor = c.req.query('cursor') || undefined;
+      const page = await deps.store.ledger(c.get('user').shop, customerId, { limit: pageLimit(c.req.query('limit')), ...(cursor ? { cursor } : {}) });
+      return c.json({ entries: page.items, nextCursor: page.cursor ?? null });
+    })
+    .post('/members/:customerId/adjustments', async (c) => {
+      const { shop: domain, userId } = c.get('user');
+      const customerId = customerIdParam(c.req.param('customerId'));
+      const parsed = AdjustmentSchema.safeParse(await jsonBody(c.req.raw));
+      if (!parsed.success) {
+        throw new HttpProblem(422, 'invalid-adjustment', 'the body must be {"points": a whole number other than 0, "reason": "..."}', {
+          problems: parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+        });
+      }
+      const now = c.get('now');
+      const id = randomUUID();
+      const change = await retryOnConflict(async () => {
+        const [shop, member] = await Promise.all([shopOf(domain, now), deps.store.getMember(domain, customerId)]);
+        const change = adjustPoints({ shop, customerId, now, id, ...(member ? { member } : {}) }, { ...parsed.data, userId });
+        return (await deps.store.commit({ shop: domain, change, idempotencyKeys: [], now })) === 'committed' ? change : 'conflict';
+      });
+      return c.json({ entry: change.entries[0], balance: change.member!.balance }, 201);
+    });
+}
+
+function customerIdParam(value: string): string {
+  if (!/^[1-9][0-9]{0,19}$/.test(value)) throw new HttpProblem(400, 'invalid-request', 'a customer id is a Shopify numeric id');
+  return value;
+}
