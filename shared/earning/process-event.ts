@@ -6,6 +6,8 @@
 import type { LoyaltyStore, Shop } from '../store/ports.ts';
 import { defaultRetryPolicy, retryOnConflict, type RetryPolicy } from '../store/retry.ts';
 import type { Change } from './change.ts';
+import type { Member } from '../ledger/types.ts';
+import { withStats } from '../kpis/stats.ts';
 import { applyCustomerCreated, applyCustomerUpdated } from './customers.ts';
 import type { LoyaltyEvent } from './events.ts';
 import { applyOrderCancelled, applyOrderPaid, applyRefund, orderLotId, type OrderContext } from './orders.ts';
@@ -49,6 +51,7 @@ async function attemptOnce(store: LoyaltyStore, { shop, event, idempotencyKeys, 
   const program = (reads.shop ?? shopWrite)!.program;
 
   let change: Change | null;
+  let before: Member | undefined = reads.member;
   if (event.kind === 'customer-created' || event.kind === 'customer-updated') {
     const ctx = { shop, program, now, ...(reads.member ? { member: reads.member } : {}) };
     change = event.kind === 'customer-created' ? applyCustomerCreated(ctx, event) : applyCustomerUpdated(ctx, event);
@@ -56,6 +59,7 @@ async function attemptOnce(store: LoyaltyStore, { shop, event, idempotencyKeys, 
     // A refund names only its order; the order (if it arrived first) names the customer.
     const owner = reads.order?.customerId ?? customerId;
     const { member, lot } = owner === customerId ? reads : owner && orderId ? await store.getMemberAndLot(shop, owner, orderLotId(orderId)) : {};
+    before = member;
     const prefix = couponPrefix(shop, program.coupons.prefix);
     const ctx: OrderContext = {
       shop,
@@ -78,6 +82,7 @@ async function attemptOnce(store: LoyaltyStore, { shop, event, idempotencyKeys, 
     }
     return event.kind === 'order-paid' && !event.customerId ? { outcome: 'no-effect' } : { outcome: 'duplicate' };
   }
+  change = withStats(change, { ...(before ? { member: before } : {}), ...(reads.order ? { order: reads.order } : {}) });
   const result = await store.commit({ shop, change, idempotencyKeys, ...(shopWrite ? { shopRecord: shopWrite } : {}), now });
   if (result !== 'committed') return result === 'duplicate' ? { outcome: 'duplicate' } : 'conflict';
   return {

@@ -13,6 +13,9 @@ import { newShop } from '../earning/shops.ts';
 import { InvalidSessionTokenError, verifySessionToken, type SessionUser } from '../shopify/session-token.ts';
 import type { Shop } from '../store/ports.ts';
 import { retryOnConflict } from '../store/retry.ts';
+import { withStats } from '../kpis/stats.ts';
+import { InvalidRangeError, programKpis } from '../kpis/kpis.ts';
+import { addDays, utcDay } from '../clock.ts';
 import type { AppDeps } from './deps.ts';
 import { HttpProblem, problem } from './problems.ts';
 import { memberView } from './views.ts';
@@ -67,6 +70,18 @@ export function adminRoutes(deps: AppDeps) {
       const shop = await updateProgram(deps.store, { shop: domain, program: await jsonBody(c.req.raw), userId, now: c.get('now') });
       return c.json({ version: shop.programVersion, active: shop.active, program: shop.program });
     })
+    .get('/kpis', async (c) => {
+      const now = c.get('now');
+      const to = c.req.query('to') ?? utcDay(now);
+      const from = c.req.query('from') ?? utcDay(addDays(`${to}T00:00:00Z`, -29));
+      const shop = await shopOf(c.get('user').shop, now);
+      try {
+        return c.json(await programKpis(deps.store, shop, { from, to }));
+      } catch (error) {
+        if (error instanceof InvalidRangeError) throw new HttpProblem(400, 'invalid-request', error.message);
+        throw error;
+      }
+    })
     .get('/program/history', async (c) => c.json({ changes: await deps.store.programHistory(c.get('user').shop, pageLimit(c.req.query('limit'), 20)) }))
     .get('/members', async (c) => {
       const { shop } = c.get('user');
@@ -116,7 +131,7 @@ export function adminRoutes(deps: AppDeps) {
       const id = randomUUID();
       const change = await retryOnConflict(async () => {
         const [shop, member] = await Promise.all([shopOf(domain, now), deps.store.getMember(domain, customerId)]);
-        const change = adjustPoints({ shop, customerId, now, id, ...(member ? { member } : {}) }, { ...parsed.data, userId });
+        const change = withStats(adjustPoints({ shop, customerId, now, id, ...(member ? { member } : {}) }, { ...parsed.data, userId }), member ? { member } : {});
         return (await deps.store.commit({ shop: domain, change, idempotencyKeys: [], now })) === 'committed' ? change : 'conflict';
       });
       return c.json({ entry: change.entries[0], balance: change.member!.balance }, 201);

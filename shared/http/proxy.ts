@@ -12,6 +12,8 @@ import { HttpProblem, problem } from './problems.ts';
 import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod/mini';
 import { redeemReward } from '../rewards/redeem-reward.ts';
+import { feedbackStats } from '../kpis/stats.ts';
+import { randomUUID } from 'node:crypto';
 import { isShopDomain } from './shop-domain.ts';
 import { memberView, publicProgram } from './views.ts';
 
@@ -84,8 +86,28 @@ export function proxyRoutes(deps: AppDeps) {
         if (replayed) c.header('idempotent-replayed', 'true');
         return c.json(view, 201);
       },
+    )
+    .post(
+      '/member/feedback',
+      memberOnly,
+      bodyLimit({ maxSize: 16 * 1024, onError: (c) => problem(c, 413, 'payload-too-large', 'feedback is a score and a short comment') }),
+      async (c) => {
+        const parsed = FeedbackBodySchema.safeParse(await jsonBody(c.req.raw));
+        if (!parsed.success) throw new HttpProblem(400, 'invalid-request', 'the body must be {"score": 0 to 10, "comment"?: "..."}');
+        const { score } = parsed.data;
+        const comment = parsed.data.comment?.trim();
+        const feedback = { id: randomUUID(), customerId: c.get('customerId')!, score, at: c.get('now').toISOString(), ...(comment ? { comment } : {}) };
+        const shop = c.get('shop').shop;
+        await deps.store.commit({ shop, change: { lots: [], entries: [], feedback, stats: feedbackStats(feedback) }, idempotencyKeys: [], now: c.get('now') });
+        return c.json({ score, ...(comment ? { comment } : {}) }, 201);
+      },
     );
 }
+
+const FeedbackBodySchema = z.object({
+  score: z.int().check(z.gte(0), z.lte(10)),
+  comment: z.optional(z.string().check(z.maxLength(2000))),
+});
 
 const RedemptionBodySchema = z.object({ rewardId: z.string().check(z.minLength(1), z.maxLength(100)) });
 

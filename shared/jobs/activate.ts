@@ -6,6 +6,7 @@ import type { Change } from '../earning/change.ts';
 import type { Lot, Member } from '../ledger/types.ts';
 import type { LoyaltyStore } from '../store/ports.ts';
 import { retryOnConflict } from '../store/retry.ts';
+import { withStats } from '../kpis/stats.ts';
 import { MAX_LOTS_PER_SETTLEMENT } from './expire.ts';
 
 export function activatePending(member: Member, lots: readonly Lot[], now: Date): Change | null {
@@ -29,8 +30,9 @@ export async function activatePendingPoints(store: LoyaltyStore, now: Date, limi
     const change = await retryOnConflict(async () => {
       const member = await store.getMember(shop, customerId);
       if (!member) return null;
-      const change = activatePending(member, await store.activeLots(shop, customerId), now);
-      if (!change) return null;
+      const decided = activatePending(member, await store.activeLots(shop, customerId), now);
+      if (!decided) return null;
+      const change = withStats(decided, { member });
       return (await store.commit({ shop, change, idempotencyKeys: [], now })) === 'committed' ? change : 'conflict';
     });
     if (!change) continue;

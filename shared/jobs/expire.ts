@@ -9,6 +9,7 @@ import { lotStandings } from '../ledger/lots.ts';
 import type { Lot, Member } from '../ledger/types.ts';
 import type { LoyaltyStore } from '../store/ports.ts';
 import { retryOnConflict } from '../store/retry.ts';
+import { withStats } from '../kpis/stats.ts';
 
 /** Lots settled in one transaction, well inside DynamoDB's 100 items. */
 export const MAX_LOTS_PER_SETTLEMENT = 80;
@@ -54,8 +55,9 @@ export async function expireLots(store: LoyaltyStore, now: Date, limit = 500): P
       const change = await retryOnConflict(async () => {
         const member = await store.getMember(shop, customerId);
         if (!member) return null;
-        const change = settleExpired(member, await store.activeLots(shop, customerId), now);
-        if (!change) return null;
+        const decided = settleExpired(member, await store.activeLots(shop, customerId), now);
+        if (!decided) return null;
+        const change = withStats(decided, { member });
         const result = await store.commit({ shop, change, idempotencyKeys: [], now });
         return result === 'committed' ? change : 'conflict';
       });

@@ -11,6 +11,7 @@ import { addressing, affordableRewards, mayMessage } from '../notify/messages.ts
 import type { Notifier } from '../notify/notification.ts';
 import type { LoyaltyStore, Shop } from '../store/ports.ts';
 import { retryOnConflict } from '../store/retry.ts';
+import { withStats } from '../kpis/stats.ts';
 
 const DAY = 86_400_000;
 
@@ -51,8 +52,9 @@ export async function flagFadingMembers(store: LoyaltyStore, notifier: Notifier,
     if (!shops.has(domain)) shops.set(domain, await store.getShop(domain));
     const change = await retryOnConflict(async () => {
       const member = await store.getMember(domain, customerId);
-      const change = member && flagFading(member, shops.get(domain), now);
-      if (!change) return null;
+      const decided = member && flagFading(member, shops.get(domain), now);
+      if (!decided) return null;
+      const change = withStats(decided, { member });
       return (await store.commit({ shop: domain, change, idempotencyKeys: [], now })) === 'committed' ? change : 'conflict';
     });
     if (!change) continue;

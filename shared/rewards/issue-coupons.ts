@@ -7,6 +7,7 @@ import { addDays } from '../clock.ts';
 import type { DiscountIssuer } from '../shopify/admin-graphql.ts';
 import type { LoyaltyStore, Shop } from '../store/ports.ts';
 import type { Coupon } from './coupon.ts';
+import { statsFor } from '../kpis/stats.ts';
 
 /** After this many tries (about a week of backoff) a coupon is given up and refunded. */
 export const MAX_ISSUE_ATTEMPTS = 40;
@@ -36,19 +37,20 @@ export async function issueCoupon(store: LoyaltyStore, issuer: DiscountIssuer, c
   const lotId = `refund:${coupon.code}`;
   // The refund itself is an ADD; the balance shown on the entry is as of this read.
   const member = await store.getMember(coupon.shop, coupon.customerId);
-  await store.refundCoupon(failed, {
-    lot: { id: lotId, source: 'adjust', earnedAt: now.toISOString(), expiresAt: addDays(now, shop.program.expiry.days).toISOString(), points: coupon.points },
-    entry: {
-      id: lotId,
-      type: 'adjust',
-      points: coupon.points,
-      occurredAt: now.toISOString(),
-      recordedAt: now.toISOString(),
-      balanceAfter: (member?.balance ?? 0) + coupon.points,
-      reason: 'coupon-refused',
-      couponCode: coupon.code,
-    },
-  });
+  const lot = { id: lotId, source: 'adjust' as const, earnedAt: now.toISOString(), expiresAt: addDays(now, shop.program.expiry.days).toISOString(), points: coupon.points };
+  const entry = {
+    id: lotId,
+    type: 'adjust' as const,
+    points: coupon.points,
+    occurredAt: now.toISOString(),
+    recordedAt: now.toISOString(),
+    balanceAfter: (member?.balance ?? 0) + coupon.points,
+    reason: 'coupon-refused',
+    couponCode: coupon.code,
+  };
+  // The refund is an ADD on the balance; its figures move as if the member gave the points back.
+  const stats = member ? statsFor({ member: { ...member, balance: member.balance + coupon.points }, lots: [lot], entries: [entry] }, { member }) : [];
+  await store.refundCoupon(failed, { lot, entry, stats });
   return failed;
 }
 

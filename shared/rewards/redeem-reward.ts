@@ -11,6 +11,7 @@ import { couponPrefix, randomCouponCode, type CodeGenerator } from './coupon-cod
 import { couponView, type Coupon } from './coupon.ts';
 import { issueCoupon } from './issue-coupons.ts';
 import { redeem } from './redeem.ts';
+import { withStats } from '../kpis/stats.ts';
 
 export interface RedeemRequest {
   shop: Shop;
@@ -41,10 +42,11 @@ export async function redeemReward(store: LoyaltyStore, request: RedeemRequest, 
       if (earlier) return { view: await currentView(store, shop.shop, earlier as RedemptionView), replayed: true };
     }
     const member = await store.getMember(shop.shop, customerId);
-    const { change, coupon } = redeem(
+    const { change: decided, coupon } = redeem(
       { shop, customerId, now, code: codes(couponPrefix(shop.shop, shop.program.coupons.prefix)), ...(member ? { member } : {}) },
       request.rewardId,
     );
+    const change = withStats(decided, member ? { member } : {});
     const view = couponView(coupon, change.member!.balance);
     const result = await store.commit({ shop: shop.shop, change, idempotencyKeys: key ? [key] : [], idempotencyResult: view, now });
     // `duplicate`: the same key won a race, and the next attempt answers with its coupon.

@@ -6,6 +6,7 @@ import type { Change } from '../earning/change.ts';
 import type { Coupon, CouponStatus } from '../rewards/coupon.ts';
 import type { Notification } from '../notify/notification.ts';
 import type { ProgramChange } from '../admin/program-settings.ts';
+import type { StatsUpdate } from '../kpis/stats.ts';
 import type { LedgerEntry, Lot, Member, Order } from '../ledger/types.ts';
 import type { Program } from '../program/program.ts';
 
@@ -96,7 +97,7 @@ export interface LoyaltyStore {
    * Shopify refused a coupon for good: it becomes `failed` and its points come back to the member
    * as a new lot, all in one transaction. False when the coupon was no longer pending.
    */
-  refundCoupon(coupon: Coupon, refund: { lot: Lot; entry: LedgerEntry }): Promise<boolean>;
+  refundCoupon(coupon: Coupon, refund: { lot: Lot; entry: LedgerEntry; stats?: StatsUpdate[] }): Promise<boolean>;
 
   /** Every shop the service knows (one page of the shops index at a time). */
   listShops(): Promise<Shop[]>;
@@ -117,6 +118,8 @@ export interface LoyaltyStore {
   saveProgram(current: Shop, next: Shop, change: ProgramChange): Promise<boolean>;
   /** The program's versions, newest first: who changed what, when. */
   programHistory(shop: string, limit: number): Promise<ProgramChange[]>;
+  /** The stored figures of these buckets (days `2026-01-31`, or `gauge`): counters and sets, per item. */
+  readStats(shop: string, buckets: string[]): Promise<{ counters: Record<string, number>; sets: Record<string, string[]> }[]>;
   /** Members of a shop, by tier then customer id, optionally of one tier. */
   listMembers(shop: string, query: { tier?: string; limit: number; cursor?: string }): Promise<Page<Member>>;
   /** Marks a claimed message sent, or due again at `retryAt` after a failure. */

@@ -18,8 +18,9 @@ import type { LedgerEntry, Lot, Member } from '../../ledger/types.ts';
 import type { Coupon, CouponStatus } from '../../rewards/coupon.ts';
 import type { Notification } from '../../notify/notification.ts';
 import type { ProgramChange } from '../../admin/program-settings.ts';
+import type { StatsUpdate } from '../../kpis/stats.ts';
 import { InvalidCursorError, type DueLot, type NotificationRecord, type CommitRequest, type CommitResult, type EventReadRequest, type EventReads, type LoyaltyStore, type Page, type Shop } from '../ports.ts';
-import { couponKey, DUE_SHARDS, dueIndexKeys, GSI_BY_EXPIRY, GSI_MEMBERS_OF_SHOP, idempotencyKey, LEDGER_PREFIX, LOT_PREFIX, lotKey, memberKey, memberPartition, membersOfShopKeys, notificationKey, PROGRAM_VERSION_PREFIX, orderKey, OUTBOX_SHARDS, shopKey, SHOPS_PARTITION, type DueKind } from './keys.ts';
+import { couponKey, DUE_SHARDS, dueIndexKeys, GSI_BY_EXPIRY, GSI_MEMBERS_OF_SHOP, idempotencyKey, LEDGER_PREFIX, LOT_PREFIX, feedbackKey, lotKey, memberKey, memberPartition, membersOfShopKeys, statsKey, statsKeys, notificationKey, PROGRAM_VERSION_PREFIX, orderKey, OUTBOX_SHARDS, shopKey, SHOPS_PARTITION, type DueKind } from './keys.ts';
 import { couponItem, fromItem, ledgerItem, lotItem, memberItem, notificationItem, orderItem, programVersionItem, shopItem, toCoupon, toLedgerEntry, toLot, toMember, toNotificationRecord, toOrder, toProgramChange, toShop, type Item } from './items.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
 
@@ -181,6 +182,17 @@ export class DynamoDbStore implements LoyaltyStore {
         },
       });
     }
+    if (change.feedback) {
+      const { feedback } = change;
+      writes.push({
+        Put: {
+          TableName,
+          Item: marshall({ ...feedbackKey(shop, feedback.customerId, feedback.at, feedback.id), entity: 'feedback', shop, ...feedback }, { removeUndefinedValues: true }),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      });
+    }
+    writes.push(...statsWrites(TableName, shop, change.stats ?? []));
     for (const notification of change.notifications ?? []) {
       const record: NotificationRecord = { notification, status: 'pending', attempts: 0, dueAt: now.toISOString() };
       writes.push({ Put: { TableName, Item: notificationItem(record), ConditionExpression: 'attribute_not_exists(PK)' } });
@@ -252,7 +264,7 @@ export class DynamoDbStore implements LoyaltyStore {
     return due.sort((a, b) => a.at.localeCompare(b.at)).slice(0, limit).map(({ shop, code }) => ({ shop, code }));
   }
 
-  async refundCoupon(coupon: Coupon, refund: { lot: Lot; entry: LedgerEntry }): Promise<boolean> {
+  async refundCoupon(coupon: Coupon, refund: { lot: Lot; entry: LedgerEntry; stats?: StatsUpdate[] }): Promise<boolean> {
     const TableName = this.tableName;
     try {
       await this.client.send(
@@ -281,6 +293,7 @@ export class DynamoDbStore implements LoyaltyStore {
             },
             { Put: { TableName, Item: lotItem(coupon.shop, coupon.customerId, refund.lot), ConditionExpression: 'attribute_not_exists(PK)' } },
             { Put: { TableName, Item: ledgerItem(coupon.shop, coupon.customerId, refund.entry), ConditionExpression: 'attribute_not_exists(PK)' } },
+            ...statsWrites(TableName, coupon.shop, refund.stats ?? []),
           ],
         }),
       );
@@ -387,6 +400,23 @@ export class DynamoDbStore implements LoyaltyStore {
     return (answer.Items ?? []).map(toProgramChange);
   }
 
+  async readStats(shop: string, buckets: string[]): Promise<{ counters: Record<string, number>; sets: Record<string, string[]> }[]> {
+    const keys = buckets.flatMap((bucket) => statsKeys(shop, bucket));
+    const results: { counters: Record<string, number>; sets: Record<string, string[]> }[] = [];
+    for (let i = 0; i < keys.length; i += 100) {
+      for (const item of await this.batchGet(keys.slice(i, i + 100))) {
+        const counters: Record<string, number> = {};
+        const sets: Record<string, string[]> = {};
+        for (const [name, value] of Object.entries(item)) {
+          if (value.N !== undefined) counters[name] = Number(value.N);
+          if (value.SS !== undefined) sets[name] = value.SS;
+        }
+        results.push({ counters, sets });
+      }
+    }
+    return results;
+  }
+
   async listMembers(shop: string, query: { tier?: string; limit: number; cursor?: string }): Promise<Page<Member>> {
     const partition = membersOfShopKeys(shop, '', '').GSI2PK;
     let start: Item | undefined;
@@ -478,6 +508,35 @@ export class DynamoDbStore implements LoyaltyStore {
       }),
     );
   }
+}
+
+/**
+ * Counter and set updates, one write per item (a transaction may touch an item once): ADD is
+ * commutative, so concurrent changes never lose a count and nothing is read first.
+ */
+function statsWrites(TableName: string, shop: string, stats: StatsUpdate[]): TransactWriteItem[] {
+  const merged = new Map<string, { key: { PK: string; SK: string }; add: Map<string, number>; addToSet: Map<string, Set<string>>; removeFromSet: Map<string, Set<string>> }>();
+  for (const update of stats) {
+    const key = statsKey(shop, update.bucket.kind === 'day' ? update.bucket.day : 'gauge', update.shardKey);
+    let item = merged.get(key.PK);
+    if (!item) merged.set(key.PK, (item = { key, add: new Map(), addToSet: new Map(), removeFromSet: new Map() }));
+    for (const [name, by] of Object.entries(update.add)) item.add.set(name, (item.add.get(name) ?? 0) + by);
+    for (const [name, values] of Object.entries(update.addToSet ?? {})) for (const v of values) (item.addToSet.get(name) ?? item.addToSet.set(name, new Set()).get(name)!).add(v);
+    for (const [name, values] of Object.entries(update.removeFromSet ?? {})) for (const v of values) (item.removeFromSet.get(name) ?? item.removeFromSet.set(name, new Set()).get(name)!).add(v);
+  }
+  return [...merged.values()].flatMap(({ key, add, addToSet, removeFromSet }) => {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':entity': 'stats', ':shop': shop };
+    const adds: string[] = [];
+    const deletes: string[] = [];
+    let n = 0;
+    for (const [name, by] of add) if (by !== 0) (names[`#a${n}`] = name), (values[`:a${n}`] = by), adds.push(`#a${n} :a${n}`), n++;
+    for (const [name, set] of addToSet) (names[`#a${n}`] = name), (values[`:a${n}`] = set), adds.push(`#a${n} :a${n}`), n++;
+    for (const [name, set] of removeFromSet) (names[`#d${n}`] = name), (values[`:d${n}`] = set), deletes.push(`#d${n} :d${n}`), n++;
+    if (adds.length === 0 && deletes.length === 0) return [];
+    const expression = ['SET entity = :entity, shop = :shop', adds.length ? `ADD ${adds.join(', ')}` : '', deletes.length ? `DELETE ${deletes.join(', ')}` : ''].filter(Boolean).join(' ');
+    return [{ Update: { TableName, Key: marshall(key), UpdateExpression: expression, ExpressionAttributeNames: names, ExpressionAttributeValues: marshall(values) } }];
+  });
 }
 
 /**

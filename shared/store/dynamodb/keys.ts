@@ -37,6 +37,16 @@ export const idempotencyKey = (shop: string, key: string) => ({ PK: `IDEMPOTENCY
 export const couponKey = (shop: string, code: string) => ({ PK: `COUPON#${shop}#${code}`, SK: 'COUPON' });
 export const notificationKey = (shop: string, id: string) => ({ PK: `NOTIFICATION#${shop}#${id}`, SK: 'NOTIFICATION' });
 
+/** The program's figures: per day, and gauges of now, each spread over STATS_SHARDS items. */
+export const STATS_SHARDS = 4;
+export function statsKey(shop: string, bucket: string, shardKey: string) {
+  return { PK: `STATS#${shop}#${bucket}#${shardOf(shardKey, STATS_SHARDS)}`, SK: 'STATS' };
+}
+export const statsKeys = (shop: string, bucket: string) =>
+  Array.from({ length: STATS_SHARDS }, (_, shard) => ({ PK: `STATS#${shop}#${bucket}#${shard}`, SK: 'STATS' }));
+
+export const feedbackKey = (shop: string, customerId: string, at: string, id: string) => ({ PK: memberPartition(shop, customerId), SK: `FEEDBACK#${at}#${id}` });
+
 /** A program version with its audit record, in the shop's partition: newest last. */
 export const PROGRAM_VERSION_PREFIX = 'PROGRAM#';
 export const programVersionKey = (shop: string, version: number) => ({ PK: `SHOP#${shop}`, SK: `${PROGRAM_VERSION_PREFIX}${String(version).padStart(8, '0')}` });
