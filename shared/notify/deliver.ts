@@ -18,16 +18,16 @@ export interface DeliveryRun {
 export async function deliverNotifications(store: LoyaltyStore, notifier: Notifier, now: Date, limit = 500): Promise<DeliveryRun> {
   const run: DeliveryRun = { sent: 0, failed: 0 };
   const at = now.toISOString();
-  for (const { shop, id } of await store.dueNotifications(at, limit)) {
-    const record = await store.claimNotification(shop, id, at, new Date(now.getTime() + LEASE_MS).toISOString());
+  for (const ref of await store.dueNotifications(at, limit)) {
+    const record = await store.claimNotification(ref, at, new Date(now.getTime() + LEASE_MS).toISOString());
     if (!record) continue; // another run has it, or it was sent meanwhile
     try {
       await notifier.send(record.notification);
-      await store.settleNotification(shop, id, { sentAt: at });
+      await store.settleNotification(ref, { sentAt: at });
       run.sent++;
     } catch (error) {
       const wait = Math.min(MAX_BACKOFF_MS, 60_000 * 2 ** Math.max(0, record.attempts - 1));
-      await store.settleNotification(shop, id, { retryAt: new Date(now.getTime() + wait).toISOString(), error: error instanceof Error ? error.message : String(error) });
+      await store.settleNotification(ref, { retryAt: new Date(now.getTime() + wait).toISOString(), error: error instanceof Error ? error.message : String(error) });
       run.failed++;
     }
   }

@@ -108,9 +108,9 @@ export interface LoyaltyStore {
   /** Records a message unless one with its id exists; false when it does (already sent or queued). */
   queueNotification(notification: Notification, dueAt: string): Promise<boolean>;
   /** Messages due to be sent (new, failed earlier, or abandoned mid-send by a crashed run). */
-  dueNotifications(before: string, limit: number): Promise<{ shop: string; id: string }[]>;
+  dueNotifications(before: string, limit: number): Promise<NotificationRef[]>;
   /** Takes a due message for sending until `leaseUntil`; undefined when another run has it or it is sent. */
-  claimNotification(shop: string, id: string, now: string, leaseUntil: string): Promise<NotificationRecord | undefined>;
+  claimNotification(ref: NotificationRef, now: string, leaseUntil: string): Promise<NotificationRecord | undefined>;
   /**
    * Saves a new program version: the shop (expected at `current.rev`) and the audit record of the
    * change, together. False when the shop changed since it was read.
@@ -123,7 +123,7 @@ export interface LoyaltyStore {
   /** Members of a shop, by tier then customer id, optionally of one tier. */
   listMembers(shop: string, query: { tier?: string; limit: number; cursor?: string }): Promise<Page<Member>>;
   /** Marks a claimed message sent, or due again at `retryAt` after a failure. */
-  settleNotification(shop: string, id: string, outcome: { sentAt: string } | { retryAt: string; error: string }): Promise<void>;
+  settleNotification(ref: NotificationRef, outcome: { sentAt: string } | { retryAt: string; error: string }): Promise<void>;
 }
 
 /** A message in the notification outbox: written once per id, sent, then marked sent. */
@@ -135,6 +135,12 @@ export interface NotificationRecord {
   dueAt: string;
   sentAt?: string;
   lastError?: string;
+}
+
+export interface NotificationRef {
+  shop: string;
+  customerId: string;
+  id: string;
 }
 
 export interface DueLot {

@@ -19,8 +19,8 @@ import type { Coupon, CouponStatus } from '../../rewards/coupon.ts';
 import type { Notification } from '../../notify/notification.ts';
 import type { ProgramChange } from '../../admin/program-settings.ts';
 import type { StatsUpdate } from '../../kpis/stats.ts';
-import { InvalidCursorError, type DueLot, type NotificationRecord, type CommitRequest, type CommitResult, type EventReadRequest, type EventReads, type LoyaltyStore, type Page, type Shop } from '../ports.ts';
-import { couponKey, DUE_SHARDS, dueIndexKeys, GSI_BY_EXPIRY, GSI_MEMBERS_OF_SHOP, idempotencyKey, LEDGER_PREFIX, LOT_PREFIX, feedbackKey, lotKey, memberKey, memberPartition, membersOfShopKeys, statsKey, statsKeys, notificationKey, PROGRAM_VERSION_PREFIX, orderKey, OUTBOX_SHARDS, shopKey, SHOPS_PARTITION, type DueKind } from './keys.ts';
+import { InvalidCursorError, type DueLot, type NotificationRecord, type NotificationRef, type CommitRequest, type CommitResult, type EventReadRequest, type EventReads, type LoyaltyStore, type Page, type Shop } from '../ports.ts';
+import { couponKey, DUE_SHARDS, dueIndexKeys, GSI_BY_EXPIRY, GSI_MEMBERS_OF_SHOP, idempotencyKey, LEDGER_PREFIX, LOT_PREFIX, feedbackKey, lotKey, memberKey, memberPartition, membersOfShopKeys, statsKey, statsKeys, notificationKey, NOTIFICATION_PREFIX, PROGRAM_VERSION_PREFIX, orderKey, OUTBOX_SHARDS, shopKey, SHOPS_PARTITION, type DueKind } from './keys.ts';
 import { couponItem, fromItem, ledgerItem, lotItem, memberItem, notificationItem, orderItem, programVersionItem, shopItem, toCoupon, toLedgerEntry, toLot, toMember, toNotificationRecord, toOrder, toProgramChange, toShop, type Item } from './items.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
 
@@ -460,16 +460,16 @@ export class DynamoDbStore implements LoyaltyStore {
     }
   }
 
-  async dueNotifications(before: string, limit: number): Promise<{ shop: string; id: string }[]> {
-    return (await this.due('NOTIFY', before, limit)).map(({ record }) => {
-      // PK is NOTIFICATION#{shop}#{id}; the id may hold '#', the shop never does.
-      const [, shop = '', ...id] = String(record.PK).split('#');
-      return { shop, id: id.join('#') };
-    });
+  async dueNotifications(before: string, limit: number): Promise<NotificationRef[]> {
+    return (await this.due('NOTIFY', before, limit)).map(({ record }) => ({
+      shop: String(record.shop),
+      customerId: String(record.customerId),
+      id: String(record.SK).slice(NOTIFICATION_PREFIX.length),
+    }));
   }
 
-  async claimNotification(shop: string, id: string, now: string, leaseUntil: string): Promise<NotificationRecord | undefined> {
-    const key = notificationKey(shop, id);
+  async claimNotification(ref: NotificationRef, now: string, leaseUntil: string): Promise<NotificationRecord | undefined> {
+    const key = notificationKey(ref.shop, ref.customerId, ref.id);
     try {
       const answer = await this.client.send(
         new UpdateItemCommand({
@@ -490,8 +490,8 @@ export class DynamoDbStore implements LoyaltyStore {
     }
   }
 
-  async settleNotification(shop: string, id: string, outcome: { sentAt: string } | { retryAt: string; error: string }): Promise<void> {
-    const key = notificationKey(shop, id);
+  async settleNotification(ref: NotificationRef, outcome: { sentAt: string } | { retryAt: string; error: string }): Promise<void> {
+    const key = notificationKey(ref.shop, ref.customerId, ref.id);
     const sent = 'sentAt' in outcome;
     await this.client.send(
       new UpdateItemCommand({
@@ -534,7 +534,8 @@ function statsWrites(TableName: string, shop: string, stats: StatsUpdate[]): Tra
     for (const [name, set] of addToSet) (names[`#a${n}`] = name), (values[`:a${n}`] = set), adds.push(`#a${n} :a${n}`), n++;
     for (const [name, set] of removeFromSet) (names[`#d${n}`] = name), (values[`:d${n}`] = set), deletes.push(`#d${n} :d${n}`), n++;
     if (adds.length === 0 && deletes.length === 0) return [];
-    const expression = ['SET entity = :entity, shop = :shop', adds.length ? `ADD ${adds.join(', ')}` : '', deletes.length ? `DELETE ${deletes.join(', ')}` : ''].filter(Boolean).join(' ');
+    Object.assign(values, { ':owner': `OWNED#${shop}`, ':pk': key.PK });
+    const expression = ['SET entity = :entity, shop = :shop, GSI2PK = :owner, GSI2SK = :pk', adds.length ? `ADD ${adds.join(', ')}` : '', deletes.length ? `DELETE ${deletes.join(', ')}` : ''].filter(Boolean).join(' ');
     return [{ Update: { TableName, Key: marshall(key), UpdateExpression: expression, ExpressionAttributeNames: names, ExpressionAttributeValues: marshall(values) } }];
   });
 }

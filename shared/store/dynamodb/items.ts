@@ -5,7 +5,7 @@ import type { LedgerEntry, Lot, Member, Order } from '../../ledger/types.ts';
 import type { NotificationRecord, Shop } from '../ports.ts';
 import type { ProgramChange } from '../../admin/program-settings.ts';
 import type { Coupon } from '../../rewards/coupon.ts';
-import { couponKey, dueIndexKeys, ledgerKey, lotKey, memberKey, membersOfShopKeys, notificationKey, orderKey, outboxIndexKeys, programVersionKey, shopKey, shopsIndexKeys } from './keys.ts';
+import { couponKey, dueIndexKeys, ledgerKey, lotKey, memberKey, membersOfShopKeys, notificationKey, orderKey, outboxIndexKeys, ownedByShopKeys, programVersionKey, shopKey, shopsIndexKeys } from './keys.ts';
 
 export type Item = Record<string, AttributeValue>;
 
@@ -18,12 +18,13 @@ export function shopItem(shop: Shop, rev: number): Item {
 }
 
 export function notificationItem(record: NotificationRecord): Item {
-  const key = notificationKey(record.notification.shop, record.notification.id);
+  const key = notificationKey(record.notification.shop, record.notification.customerId, record.notification.id);
   return toItem({
     ...key,
     ...(record.status === 'sent' ? {} : dueIndexKeys('NOTIFY', key.PK, key.SK, record.dueAt)),
     entity: 'notification',
     shop: record.notification.shop,
+    customerId: record.notification.customerId,
     ...record,
   });
 }
@@ -34,7 +35,7 @@ export function programVersionItem(shop: string, change: ProgramChange): Item {
 
 export const toProgramChange = (item: Item) => strip<ProgramChange>(item);
 
-export const toNotificationRecord = (item: Item) => strip<NotificationRecord & { shop?: string }>(item, 'shop');
+export const toNotificationRecord = (item: Item) => strip<NotificationRecord>(item, 'shop', 'customerId');
 
 export function memberItem(member: Member, rev: number): Item {
   const key = memberKey(member.shop, member.customerId);
@@ -72,12 +73,15 @@ export function ledgerItem(shop: string, customerId: string, entry: LedgerEntry)
 }
 
 export function orderItem(order: Order, rev: number): Item {
-  return toItem({ ...orderKey(order.shop, order.orderId), entity: 'order', ...order, rev });
+  const key = orderKey(order.shop, order.orderId);
+  return toItem({ ...key, ...ownedByShopKeys(order.shop, key.PK), entity: 'order', ...order, rev });
 }
 
 export function couponItem(coupon: Coupon): Item {
+  const key = couponKey(coupon.shop, coupon.code);
   return toItem({
-    ...couponKey(coupon.shop, coupon.code),
+    ...key,
+    ...ownedByShopKeys(coupon.shop, key.PK),
     // In the outbox while Shopify does not have it yet.
     ...(coupon.status === 'pending' && coupon.nextAttemptAt ? outboxIndexKeys(coupon.shop, coupon.code, coupon.nextAttemptAt) : {}),
     entity: 'coupon',

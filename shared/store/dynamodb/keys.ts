@@ -11,7 +11,10 @@
  * | order           | ORDER#{shop}#{orderId}           | ORDER                   |                                       |                              |
  * | idempotency key | IDEMPOTENCY#{shop}#{key}         | IDEMPOTENCY             |                                       |                              |
  * | coupon          | COUPON#{shop}#{code}             | COUPON                  | OUTBOX#{shard} / {nextAttemptAt}#…    |                              |
- * | notification    | NOTIFICATION#{shop}#{id}         | NOTIFICATION            | NOTIFY#{shard} / {dueAt}#…            |                              |
+ * | notification    | MEMBER#{shop}#{customer}         | NOTIFICATION#{id}       | NOTIFY#{shard} / {dueAt}#…            |                              |
+ * | feedback        | MEMBER#{shop}#{customer}         | FEEDBACK#{at}#{id}      |                                       |                              |
+ * | order, coupon,  | (as above)                       |                         |                                       | OWNED#{shop} / {PK}          |
+ * | figures         | STATS#{shop}#{day|gauge}#{shard} | STATS                   |                                       | OWNED#{shop} / {PK}          |
  * | reminder sent   | MEMBER#{shop}#{customer}         | REMINDER#{day}#{offset} |                                       |                              |
  *
  * GSI1 is the "due" index: things that fall due at a time (lots expiring or leaving their return
@@ -35,7 +38,9 @@ export const orderKey = (shop: string, orderId: string) => ({ PK: `ORDER#${shop}
 export const idempotencyKey = (shop: string, key: string) => ({ PK: `IDEMPOTENCY#${shop}#${key}`, SK: 'IDEMPOTENCY' });
 
 export const couponKey = (shop: string, code: string) => ({ PK: `COUPON#${shop}#${code}`, SK: 'COUPON' });
-export const notificationKey = (shop: string, id: string) => ({ PK: `NOTIFICATION#${shop}#${id}`, SK: 'NOTIFICATION' });
+/** A message, in its member's partition (so a customer's redaction finds it). */
+export const NOTIFICATION_PREFIX = 'NOTIFICATION#';
+export const notificationKey = (shop: string, customerId: string, id: string) => ({ PK: memberPartition(shop, customerId), SK: `${NOTIFICATION_PREFIX}${id}` });
 
 /** The program's figures: per day, and gauges of now, each spread over STATS_SHARDS items. */
 export const STATS_SHARDS = 4;
@@ -77,6 +82,9 @@ export const OUTBOX_SHARDS = 4;
 export function outboxIndexKeys(shop: string, code: string, nextAttemptAt: string) {
   return { GSI1PK: `OUTBOX#${shardOf(code, OUTBOX_SHARDS)}`, GSI1SK: `${nextAttemptAt}#${shop}#${code}` };
 }
+
+/** Items of a shop outside its members' partitions, in GSI2: what `shop/redact` must find. */
+export const ownedByShopKeys = (shop: string, partition: string) => ({ GSI2PK: `OWNED#${shop}`, GSI2SK: partition });
 
 /** All shops, in GSI2 (the shop list the daily jobs start from). */
 export const SHOPS_PARTITION = 'SHOPS';
