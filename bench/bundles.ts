@@ -24,6 +24,7 @@ const CHILD_ENV = {
   PATH: process.env.PATH ?? '',
   TABLE_NAME: 'bench-table',
   QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/111111111111/bench-queue',
+  EXPORT_BUCKET: 'bench-exports',
   EVENT_BUS_NAME: 'bench-bus',
   SHOPIFY_API_SECRET: 'bench-secret',
   SHOPIFY_API_KEY: 'bench-key',

@@ -35,4 +35,5 @@ export const lambdaEntries = {
   activate: 'functions/activate/index.ts',
   remind: 'functions/remind/index.ts',
   winback: 'functions/winback/index.ts',
+  exportData: 'functions/export-data/index.ts',
 } as const;

@@ -10,6 +10,7 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, ParamsAndSecretsLayerVersion, ParamsAndSecretsLogLevel, ParamsAndSecretsVersions, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -126,6 +127,20 @@ export class LoyaltyFunction extends Construct {
     Validations.of(this.role).acknowledge({
       id: wildcardResourceFinding(table.node.defaultChild as CfnElement, '/index/*'),
       reason: 'The grant covers this table\'s own indexes ("<table arn>/index/*"), which the store queries; no other table is reachable.',
+    });
+  }
+
+  /** Delete items (one at a time or in batches): only the webhook processor, for `shop/redact`. */
+  grantTableErase(table: Table): void {
+    table.grant(this.function, 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem');
+  }
+
+  /** Put objects under one prefix of a bucket, nothing else (no read, no list, no delete). */
+  grantObjectPut(bucket: IBucket, prefix: string): void {
+    this.function.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [bucket.arnForObjects(`${prefix}*`)] }));
+    Validations.of(this.role).acknowledge({
+      id: wildcardResourceFinding(bucket.node.defaultChild as CfnElement, `/${prefix}*`),
+      reason: `Exports are written under "${prefix}", one object per data request, named by shop, customer and request; the function may put objects there and nothing else.`,
     });
   }
 

@@ -15,6 +15,7 @@ import { LoyaltyTable } from './loyalty-table.ts';
 import { ScheduledJobs, type ScheduledJob } from './scheduled-jobs.ts';
 import { DISPOSABLE_STAGE, type StageSettings } from './stage-settings.ts';
 import { WebhookIntake } from './webhook-intake.ts';
+import { DataExports } from './data-exports.ts';
 
 export interface LoyaltyStackProps extends StackProps {
   readonly settings: StageSettings;
@@ -79,6 +80,18 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
       messages.grantSend(fn);
     },
   },
+  {
+    // Writes the data exports `customers/data_request` queued (Shopify allows 30 days; this takes minutes).
+    name: 'ExportData',
+    entry: lambdaEntries.exportData,
+    scheduleExpression: 'rate(15 minutes)',
+    timeout: DAILY_JOB_TIMEOUT,
+    environment: ({ exportBucket }) => ({ EXPORT_BUCKET: exportBucket.bucketName }),
+    grant: (fn, { table, exportBucket }) => {
+      fn.grantTableReadWrite(table);
+      fn.grantObjectPut(exportBucket, 'exports/');
+    },
+  },
 ];
 
 /** The jobs with the stage's schedule overrides applied; an override must name a job. */
@@ -95,6 +108,7 @@ export class LoyaltyStack extends Stack {
   readonly table: LoyaltyTable;
   readonly appSecret: Secret;
   readonly intake: WebhookIntake;
+  readonly dataExports: DataExports;
   readonly api: LoyaltyFunction;
   readonly httpApi: LoyaltyHttpApi;
   readonly messages: CustomerMessages;
@@ -127,6 +141,7 @@ export class LoyaltyStack extends Stack {
       reason: 'Shopify issues the app secret and key; they are rotated in the Shopify Partner dashboard and then put here by hand, so a rotation Lambda would have nothing to rotate. The functions re-read the secret every five minutes.',
     });
 
+    this.dataExports = new DataExports(this, 'DataExports', { settings });
     this.intake = new WebhookIntake(this, 'WebhookIntake', { settings, table, appSecret: this.appSecret });
 
     this.api = new LoyaltyFunction(this, 'Api', {
@@ -149,7 +164,7 @@ export class LoyaltyStack extends Stack {
     this.scheduledJobs = new ScheduledJobs(this, 'ScheduledJobs', {
       settings,
       jobs: withSchedules(props.scheduledJobs ?? SCHEDULED_JOBS, settings.jobSchedules),
-      resources: { table, appSecret: this.appSecret, messages: this.messages },
+      resources: { table, appSecret: this.appSecret, messages: this.messages, exportBucket: this.dataExports.bucket },
     });
 
     this.alarms = new Alarms(this, 'Alarms', {
@@ -168,6 +183,7 @@ export class LoyaltyStack extends Stack {
     new CfnOutput(this, 'AppProxyUrl', { value: `${this.httpApi.url}proxy`, description: 'The App Proxy "Proxy URL" in the Shopify app settings' });
     new CfnOutput(this, 'AppSecretArn', { value: this.appSecret.secretArn, description: 'Put the real {"apiSecret", "apiKey"} here' });
     new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'ExportBucketName', { value: this.dataExports.bucket.bucketName, description: 'customers/data_request exports, kept 30 days' });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.intake.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
     new CfnOutput(this, 'EventBusName', { value: this.messages.bus.eventBusName, description: 'Customer messages as events (source "loyalty"): add a rule here to forward them' });

@@ -7,6 +7,7 @@ import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { CustomerMessages } from './customer-messages.ts';
@@ -34,6 +35,8 @@ export interface JobResources {
   readonly appSecret: ISecret;
   /** The bus and the e-mail templates of customer messages. */
   readonly messages: CustomerMessages;
+  /** Where `customers/data_request` exports are written. */
+  readonly exportBucket: IBucket;
 }
 
 export interface ScheduledJobsProps {

@@ -71,6 +71,8 @@ export class WebhookIntake extends Construct {
       environment: { TABLE_NAME: props.table.tableName },
     });
     this.processor.grantTableReadWrite(props.table);
+    // `shop/redact` deletes the shop's items; `customers/data_request` only queues an export (see ExportData).
+    this.processor.grantTableErase(props.table);
     // The event source grants receive, delete and change-visibility on this queue only.
     this.processor.function.addEventSource(
       new SqsEventSource(this.queue, {

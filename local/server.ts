@@ -9,6 +9,7 @@ import { DynamoDbStore } from '../shared/store/dynamodb/dynamodb-store.ts';
 import { devRoutes } from '../shared/http/dev.ts';
 import { adminClientFromEnv } from '../shared/shopify/admin-config.ts';
 import type { DiscountIssuer } from '../shared/shopify/admin-graphql.ts';
+import { demoStoreRoutes } from './demo-store.ts';
 import { LocalOutbox } from './outbox.ts';
 
 export interface LocalAppOptions {
@@ -27,6 +28,7 @@ export function createLocalApp(options: LocalAppOptions) {
   const store = new DynamoDbStore(options.client, options.tableName);
   const logger = options.logger ?? new Logger({ serviceName: 'loyalty' });
   const discounts = options.discounts ?? adminClientFromEnv(process.env);
+  const outbox = options.outbox ?? new LocalOutbox(undefined, options.clock);
   const app = createApp({
     store,
     discounts,
@@ -34,9 +36,9 @@ export function createLocalApp(options: LocalAppOptions) {
     clock: options.clock,
     logger,
     // Locally the effect is visible to the very next request: no queue in between.
-    deliver: (delivery, now) => processDelivery(store, delivery, now),
+    deliver: (delivery, now) => processDelivery(store, delivery, now, { exports: outbox }),
   });
-  const outbox = options.outbox ?? new LocalOutbox(undefined, options.clock);
-  app.route('/dev', devRoutes({ store, discounts, notifier: outbox, outbox, clock: options.clock }));
+  app.route('/dev', devRoutes({ store, discounts, notifier: outbox, exports: outbox, outbox, clock: options.clock }));
+  app.route('/', demoStoreRoutes({ secrets: options.secrets, clock: options.clock, fetch: (request) => app.fetch(request) }));
   return { app, store, outbox };
 }

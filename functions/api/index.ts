@@ -1,22 +1,18 @@
-/** The storefront (and, later, admin) API on Lambda: the same hono app as the local server. */
+/** The storefront (App Proxy) and admin API on Lambda: the same routes as the local server. */
 import { handle } from 'hono/aws-lambda';
 import { systemClock } from '../../shared/clock.ts';
-import { createApp } from '../../shared/http/app.ts';
-import { processDelivery } from '../../shared/shopify/deliveries.ts';
+import { createApiApp } from '../../shared/http/app.ts';
 import { adminClientFromEnv } from '../../shared/shopify/admin-config.ts';
-import { createStore } from '../runtime/store.ts';
-import { appSecrets } from '../runtime/secrets.ts';
 import { logger } from '../runtime/logger.ts';
+import { appSecrets } from '../runtime/secrets.ts';
+import { createStore } from '../runtime/store.ts';
 
-const store = createStore();
-
-const app = createApp({
-  store,
+const app = createApiApp({
+  store: createStore(),
   discounts: adminClientFromEnv(process.env),
   secrets: appSecrets,
   clock: systemClock,
   logger,
-  deliver: (delivery, now) => processDelivery(store, delivery, now),
 });
 
 export const handler = handle(app);

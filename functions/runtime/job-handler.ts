@@ -1,6 +1,7 @@
 /** One scheduled job as a Lambda handler: the same `runJob` as `POST /dev/jobs/:name` locally. */
 import { runJob } from '../../shared/jobs/jobs.ts';
 import type { Notifier } from '../../shared/notify/notification.ts';
+import type { DataExportSink } from '../../shared/privacy/privacy.ts';
 import { adminClientFromEnv } from '../../shared/shopify/admin-config.ts';
 import { logger } from './logger.ts';
 import { createStore } from './store.ts';
@@ -12,8 +13,8 @@ const noMessages: Notifier = {
   },
 };
 
-export function jobHandler(name: string, notifier: Notifier = noMessages) {
-  const deps = { store: createStore(), discounts: adminClientFromEnv(process.env), notifier };
+export function jobHandler(name: string, notifier: Notifier = noMessages, exports?: DataExportSink) {
+  const deps = { store: createStore(), discounts: adminClientFromEnv(process.env), notifier, ...(exports ? { exports } : {}) };
   return async (): Promise<Record<string, unknown>> => {
     const result = await runJob(name, deps, new Date());
     logger.info('job finished', result);

@@ -8,10 +8,13 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { InvalidPayloadError } from '../../shared/shopify/errors.ts';
 import { processDelivery } from '../../shared/shopify/deliveries.ts';
 import { fromQueuedMessage } from '../../shared/shopify/queued-delivery.ts';
+import { DeferredExportSink } from '../../shared/privacy/deferred-exports.ts';
 import { createStore } from '../runtime/store.ts';
 import { logger } from '../runtime/logger.ts';
 
 const store = createStore();
+// Data requests are queued here and written by the export-data job (which has the S3 client).
+const exports = new DeferredExportSink(store);
 const processor = new BatchProcessor(EventType.SQS);
 
 async function processRecord(record: SQSRecord): Promise<void> {
@@ -21,7 +24,7 @@ async function processRecord(record: SQSRecord): Promise<void> {
   const log = logger.createChild({ persistentKeys: { shop: attributes.shop, topic: attributes.topic, webhookId: attributes.webhookId, messageId: record.messageId } });
   try {
     const delivery = fromQueuedMessage({ body: record.body, attributes });
-    const result = await processDelivery(store, delivery, new Date());
+    const result = await processDelivery(store, delivery, new Date(), { exports });
     log.info('webhook processed', { outcome: result.outcome, ...('points' in result ? { points: result.points } : {}) });
   } catch (error) {
     if (error instanceof InvalidPayloadError) {

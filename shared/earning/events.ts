@@ -49,4 +49,17 @@ export interface CustomerUpdated extends CustomerDetails {
   kind: 'customer-updated';
 }
 
-export type LoyaltyEvent = OrderPaid | OrderCancelled | RefundCreated | CustomerCreated | CustomerUpdated;
+export type LoyaltyEvent = OrderPaid | OrderCancelled | RefundCreated | CustomerCreated | CustomerUpdated | PrivacyEvent;
+
+/** Shopify's mandatory privacy webhooks, and the uninstall. */
+export type PrivacyEvent =
+  | { kind: 'app-uninstalled' }
+  | { kind: 'customer-redact'; customerId: string; orderIds: string[] }
+  | { kind: 'shop-redact' }
+  | { kind: 'customer-data-request'; customerId: string; orderIds: string[]; requestId: string };
+
+/** The events that move points: everything but the privacy webhooks. */
+export type EarningEvent = Exclude<LoyaltyEvent, PrivacyEvent>;
+
+export const isPrivacyEvent = (event: LoyaltyEvent): event is PrivacyEvent =>
+  event.kind === 'app-uninstalled' || event.kind === 'customer-redact' || event.kind === 'shop-redact' || event.kind === 'customer-data-request';

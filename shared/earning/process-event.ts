@@ -9,14 +9,14 @@ import type { Change } from './change.ts';
 import type { Member } from '../ledger/types.ts';
 import { withStats } from '../kpis/stats.ts';
 import { applyCustomerCreated, applyCustomerUpdated } from './customers.ts';
-import type { LoyaltyEvent } from './events.ts';
+import type { EarningEvent } from './events.ts';
 import { applyOrderCancelled, applyOrderPaid, applyRefund, orderLotId, type OrderContext } from './orders.ts';
 import { newShop } from './shops.ts';
 import { couponPrefix, looksLikeCouponCode, randomCouponCode } from '../rewards/coupon-code.ts';
 
 export interface ProcessEventInput {
   shop: string;
-  event: LoyaltyEvent;
+  event: EarningEvent;
   /** The delivery's keys (webhook id, event id); one seen before makes this a duplicate. */
   idempotencyKeys: string[];
   now: Date;

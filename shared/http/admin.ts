@@ -16,7 +16,7 @@ import { retryOnConflict } from '../store/retry.ts';
 import { withStats } from '../kpis/stats.ts';
 import { InvalidRangeError, programKpis } from '../kpis/kpis.ts';
 import { addDays, utcDay } from '../clock.ts';
-import type { AppDeps } from './deps.ts';
+import type { ApiDeps } from './deps.ts';
 import { HttpProblem, problem } from './problems.ts';
 import { memberView } from './views.ts';
 
@@ -41,7 +41,7 @@ function pageLimit(text: string | undefined, fallback = 50, max = 100): number {
   return limit;
 }
 
-export function adminRoutes(deps: AppDeps) {
+export function adminRoutes(deps: ApiDeps) {
   const sessionToken = createMiddleware<AdminEnv>(async (c, next) => {
     const now = deps.clock();
     const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];

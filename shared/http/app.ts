@@ -9,20 +9,34 @@ import { InvalidPayloadError } from '../shopify/errors.ts';
 import { InvalidCursorError } from '../store/ports.ts';
 import { InsufficientPointsError, ProgramInactiveError, UnknownRewardError } from '../rewards/errors.ts';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { AppDeps, WebhookDeps } from './deps.ts';
+import type { ApiDeps, AppDeps, WebhookDeps } from './deps.ts';
 import { HttpProblem, problem } from './problems.ts';
 import { proxyRoutes } from './proxy.ts';
 import { adminRoutes } from './admin.ts';
 import { webhookRoutes } from './webhooks.ts';
+import { widgetRoutes } from './widget.ts';
 
-/** The whole service: webhooks processed inline, the storefront proxy. */
+/** The storefront and admin routes, shared by the whole service and the cloud's API function. */
+function apiRoutes(deps: ApiDeps) {
+  return (
+    new Hono()
+      .get('/health', (c) => c.json({ status: 'ok' }))
+      // Before the signed routes: the widget's script is public, and answers before their middleware.
+      .route('/proxy', widgetRoutes())
+      .route('/proxy', proxyRoutes(deps))
+      .route('/admin', adminRoutes(deps))
+  );
+}
+
+/** The whole service: webhooks processed inline, the storefront and the admin API (the local server). */
 export function createApp(deps: AppDeps) {
-  const app = new Hono()
-    .get('/health', (c) => c.json({ status: 'ok' }))
-    .route('/webhooks', webhookRoutes(deps))
-    .route('/proxy', proxyRoutes(deps))
-    .route('/admin', adminRoutes(deps));
+  const app = new Hono().route('/webhooks', webhookRoutes(deps)).route('/', apiRoutes(deps));
   return withProblemAnswers(app, deps.logger);
+}
+
+/** The storefront and admin API without webhook intake: the cloud's API function (webhooks go to the receiver). */
+export function createApiApp(deps: ApiDeps) {
+  return withProblemAnswers(new Hono().route('/', apiRoutes(deps)), deps.logger);
 }
 
 /** Only the webhook intake: the cloud receiver, which verifies and hands on to the queue. */

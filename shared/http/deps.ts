@@ -3,6 +3,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Clock } from '../clock.ts';
 import type { LoyaltyEvent } from '../earning/events.ts';
 import type { ProcessEventOutcome } from '../earning/process-event.ts';
+import type { PrivacyOutcome } from '../privacy/privacy.ts';
 import type { DiscountIssuer } from '../shopify/admin-graphql.ts';
 import type { LoyaltyStore } from '../store/ports.ts';
 
@@ -33,11 +34,14 @@ export interface AppDeps {
   clock: Clock;
   logger: Logger;
   /** Processes a verified delivery inline (local server) or hands it to a queue (cloud receiver). */
-  deliver: (delivery: VerifiedDelivery, now: Date) => Promise<ProcessEventOutcome | { outcome: 'queued' }>;
+  deliver: (delivery: VerifiedDelivery, now: Date) => Promise<ProcessEventOutcome | PrivacyOutcome | { outcome: 'queued' }>;
 }
 
 /** Shopify's webhooks are far smaller; the contract asks that at least 1 MiB is accepted. */
 export const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** What the storefront and admin API need: everything but webhook delivery. */
+export type ApiDeps = Omit<AppDeps, 'deliver'>;
 
 /** What the webhook intake needs: no store, so the cloud receiver does not touch the table. */
 export type WebhookDeps = Pick<AppDeps, 'secrets' | 'clock' | 'logger' | 'deliver'>;

@@ -7,7 +7,7 @@ import { createMiddleware } from 'hono/factory';
 import { newShop } from '../earning/shops.ts';
 import { checkProxySignature } from '../shopify/app-proxy-signature.ts';
 import type { Shop } from '../store/ports.ts';
-import type { AppDeps } from './deps.ts';
+import type { ApiDeps } from './deps.ts';
 import { HttpProblem, problem } from './problems.ts';
 import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod/mini';
@@ -22,7 +22,7 @@ type ProxyEnv = { Variables: { shop: Shop; customerId: string | undefined; now: 
 const ACTIVITY_PAGE_DEFAULT = 20;
 const ACTIVITY_PAGE_MAX = 100;
 
-export function proxyRoutes(deps: AppDeps) {
+export function proxyRoutes(deps: ApiDeps) {
   const signedByShopify = createMiddleware<ProxyEnv>(async (c, next) => {
     const now = deps.clock();
     const query = c.req.queries();

@@ -8,6 +8,8 @@ import { activatePendingPoints } from './activate.ts';
 import { expireLots } from './expire.ts';
 import { sendReminders } from './remind.ts';
 import { flagFadingMembers } from './winback.ts';
+import { writeQueuedExports } from '../privacy/deferred-exports.ts';
+import type { DataExportSink } from '../privacy/privacy.ts';
 import type { DiscountIssuer } from '../shopify/admin-graphql.ts';
 import type { Notifier } from '../notify/notification.ts';
 import type { LoyaltyStore } from '../store/ports.ts';
@@ -16,6 +18,8 @@ export interface JobDeps {
   store: LoyaltyStore;
   discounts: DiscountIssuer;
   notifier: Notifier;
+  /** Where `export-data` writes: the outbox locally, the export bucket in the cloud. */
+  exports?: DataExportSink;
 }
 
 export type Job = (deps: JobDeps, now: Date) => Promise<Record<string, unknown>>;
@@ -29,6 +33,11 @@ export const jobs: Record<string, Job> = {
   remind: async (deps, now) => ({ ...(await sendReminders(deps.store, deps.notifier, now)) }),
   /** Fading members are flagged and sent one win-back message per lapse. */
   winback: async (deps, now) => ({ ...(await flagFadingMembers(deps.store, deps.notifier, now)) }),
+  /** Writes the data exports the webhook processor queued (the cloud's path for `customers/data_request`). */
+  'export-data': async (deps, now) => {
+    if (!deps.exports) throw new Error('export-data needs an export sink');
+    return { ...(await writeQueuedExports(deps.store, deps.exports, now)) };
+  },
   /** Creates pending coupons in Shopify: the outbox of redemptions Shopify could not take at once. */
   'issue-coupons': async (deps, now) => ({ ...(await retryPendingCoupons(deps.store, deps.discounts, now)) }),
 };

@@ -19,7 +19,8 @@ export function backoffMs(attempts: number): number {
 
 export async function issueCoupon(store: LoyaltyStore, issuer: DiscountIssuer, coupon: Coupon, shop: Shop, now: Date): Promise<Coupon> {
   if (coupon.status !== 'pending') return coupon;
-  const result = await issuer.issue(coupon, shop);
+  // An uninstalled shop's coupons can no longer be created: their points go back.
+  const result = shop.active ? await issuer.issue(coupon, shop) : ({ kind: 'rejected', reason: 'the shop uninstalled the app' } as const);
   const attempts = coupon.attempts + 1;
   if (result.kind === 'issued') {
     const { nextAttemptAt: _done, lastError: _cleared, ...rest } = coupon;

@@ -1,7 +1,8 @@
 /** A verified webhook delivery, processed: the same path for the local server and the queue processor. */
 import type { ProcessEventOutcome } from '../earning/process-event.ts';
 import { processEvent } from '../earning/process-event.ts';
-import type { LoyaltyEvent } from '../earning/events.ts';
+import { isPrivacyEvent, type LoyaltyEvent } from '../earning/events.ts';
+import { handlePrivacyEvent, type DataExportSink, type PrivacyOutcome } from '../privacy/privacy.ts';
 import type { LoyaltyStore } from '../store/ports.ts';
 
 export interface Delivery {
@@ -24,6 +25,13 @@ export function deliveryKeys(delivery: Pick<Delivery, 'topic' | 'webhookId' | 'e
   return keys;
 }
 
-export function processDelivery(store: LoyaltyStore, delivery: Delivery, now: Date): Promise<ProcessEventOutcome> {
-  return processEvent(store, { shop: delivery.shop, event: delivery.event, idempotencyKeys: deliveryKeys(delivery), now });
+export interface DeliveryDeps {
+  /** Where `customers/data_request` exports go. */
+  exports: DataExportSink;
+}
+
+export function processDelivery(store: LoyaltyStore, delivery: Delivery, now: Date, deps: DeliveryDeps): Promise<ProcessEventOutcome | PrivacyOutcome> {
+  const { event } = delivery;
+  if (isPrivacyEvent(event)) return handlePrivacyEvent(store, deps.exports, delivery.shop, event, now);
+  return processEvent(store, { shop: delivery.shop, event, idempotencyKeys: deliveryKeys(delivery), now });
 }

@@ -67,6 +67,17 @@ export const refundSchema = z.object({
   ),
 });
 
+/** `customers/redact`, `customers/data_request`: the customer and the orders concerned. */
+export const customerPrivacySchema = z.object({
+  customer: z.object({ id: idSchema }),
+  orders_to_redact: z.nullish(z.array(idSchema).check(z.maxLength(10_000))),
+  orders_requested: z.nullish(z.array(idSchema).check(z.maxLength(10_000))),
+  data_request: z.nullish(z.object({ id: idSchema })),
+});
+
+/** `shop/redact` and `app/uninstalled` name the shop; the shop is the signed header's. */
+export const shopPrivacySchema = z.object({});
+
 export type OrderPayload = z.output<typeof orderSchema>;
 export type RefundPayload = z.output<typeof refundSchema>;
 export type CustomerPayload = z.output<typeof customerSchema>;

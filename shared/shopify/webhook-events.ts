@@ -2,13 +2,15 @@
 import type { CustomerDetails, LoyaltyEvent } from '../earning/events.ts';
 import { InvalidAmountError, toMinorUnits } from '../money/money.ts';
 import { InvalidPayloadError } from './errors.ts';
-import { customerSchema, orderSchema, refundSchema, type CustomerPayload, type OrderPayload } from './payloads.ts';
+import { customerPrivacySchema, customerSchema, orderSchema, refundSchema, shopPrivacySchema, type CustomerPayload, type OrderPayload } from './payloads.ts';
 
 export const EARNING_TOPICS = ['customers/create', 'customers/update', 'orders/paid', 'orders/cancelled', 'refunds/create'] as const;
-export type EarningTopic = (typeof EARNING_TOPICS)[number];
+export const PRIVACY_TOPICS = ['app/uninstalled', 'customers/redact', 'shop/redact', 'customers/data_request'] as const;
+export type EarningTopic = (typeof EARNING_TOPICS)[number] | (typeof PRIVACY_TOPICS)[number];
 
+/** The topics the service handles; any other is acknowledged and ignored. */
 export function isEarningTopic(topic: string): topic is EarningTopic {
-  return (EARNING_TOPICS as readonly string[]).includes(topic);
+  return (EARNING_TOPICS as readonly string[]).includes(topic) || (PRIVACY_TOPICS as readonly string[]).includes(topic);
 }
 
 /** JSON.parse that answers with the service's own error for text that is not JSON. */
@@ -76,6 +78,25 @@ export function toEvent(topic: EarningTopic, body: unknown): LoyaltyEvent {
       return { kind: 'customer-created', ...customerDetails(validated(customerSchema, body, topic)) };
     case 'customers/update':
       return { kind: 'customer-updated', ...customerDetails(validated(customerSchema, body, topic)) };
+    case 'app/uninstalled':
+      validated(shopPrivacySchema, body, topic);
+      return { kind: 'app-uninstalled' };
+    case 'shop/redact':
+      validated(shopPrivacySchema, body, topic);
+      return { kind: 'shop-redact' };
+    case 'customers/redact': {
+      const request = validated(customerPrivacySchema, body, topic);
+      return { kind: 'customer-redact', customerId: String(request.customer.id), orderIds: (request.orders_to_redact ?? []).map(String) };
+    }
+    case 'customers/data_request': {
+      const request = validated(customerPrivacySchema, body, topic);
+      return {
+        kind: 'customer-data-request',
+        customerId: String(request.customer.id),
+        orderIds: (request.orders_requested ?? []).map(String),
+        requestId: String(request.data_request?.id ?? 'unnumbered'),
+      };
+    }
   }
 }
 

@@ -7,6 +7,7 @@ import type { Coupon, CouponStatus } from '../rewards/coupon.ts';
 import type { Notification } from '../notify/notification.ts';
 import type { ProgramChange } from '../admin/program-settings.ts';
 import type { StatsUpdate } from '../kpis/stats.ts';
+import type { ExportRequest } from '../privacy/privacy.ts';
 import type { LedgerEntry, Lot, Member, Order } from '../ledger/types.ts';
 import type { Program } from '../program/program.ts';
 
@@ -120,6 +121,18 @@ export interface LoyaltyStore {
   programHistory(shop: string, limit: number): Promise<ProgramChange[]>;
   /** The stored figures of these buckets (days `2026-01-31`, or `gauge`): counters and sets, per item. */
   readStats(shop: string, buckets: string[]): Promise<{ counters: Record<string, number>; sets: Record<string, string[]> }[]>;
+  /** Every record in a member's partition (member, lots, ledger, messages, survey answers), as stored. */
+  memberRecords(shop: string, customerId: string): Promise<Record<string, unknown>[]>;
+  getOrders(shop: string, orderIds: string[]): Promise<Order[]>;
+  getCoupons(shop: string, codes: string[]): Promise<Coupon[]>;
+  /** Records a data request for the export job, once per request id. */
+  queueExportRequest(request: ExportRequest, dueAt: string): Promise<void>;
+  dueExportRequests(before: string, limit: number): Promise<ExportRequest[]>;
+  completeExportRequest(request: ExportRequest, location: string, at: string): Promise<void>;
+  /** Removes the personal data from a member's messages and survey comments. */
+  redactMemberRecords(shop: string, customerId: string): Promise<number>;
+  /** Deletes everything of a shop: members' partitions, orders, coupons, figures, the shop. */
+  eraseShop(shop: string): Promise<number>;
   /** Members of a shop, by tier then customer id, optionally of one tier. */
   listMembers(shop: string, query: { tier?: string; limit: number; cursor?: string }): Promise<Page<Member>>;
   /** Marks a claimed message sent, or due again at `retryAt` after a failure. */

@@ -53,8 +53,8 @@ describe('alarms', () => {
       expect(alarmOn('Throttles', name)).toHaveLength(1);
     }
     expect(alarms).toHaveLength(2 + (3 + scheduledJobs.functions.length) * 2);
-    // Two queue alarms and two for each of the eight functions: the count the README prices.
-    expect(alarms).toHaveLength(18);
+    // Two queue alarms and two for each of the nine functions: the count the README prices.
+    expect(alarms).toHaveLength(20);
   });
 
   it('notifies the topic when an alarm fires and when it clears, and stays quiet without data', () => {

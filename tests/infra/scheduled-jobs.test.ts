@@ -22,7 +22,7 @@ describe('the jobs the service runs', () => {
     busArn = { 'Fn::GetAtt': [logicalId(synthesized.stack.messages.bus.node.defaultChild as CfnElement), 'Arn'] };
   });
 
-  it('are five, each on its own schedule (UTC)', () => {
+  it('are six, each on its own schedule (UTC)', () => {
     const expressions = Object.fromEntries(
       synthesized.stack.scheduledJobs.schedules.map((schedule) => {
         const properties = synthesized.template.findResources('AWS::Scheduler::Schedule')[logicalId(schedule.node.defaultChild as CfnElement)]?.Properties as { ScheduleExpression: string; Description: string };
@@ -30,9 +30,10 @@ describe('the jobs the service runs', () => {
       }),
     );
 
-    synthesized.template.resourceCountIs('AWS::Scheduler::Schedule', 5);
+    synthesized.template.resourceCountIs('AWS::Scheduler::Schedule', 6);
     expect(expressions).toEqual({
       IssueCoupons: 'rate(5 minutes)',
+      ExportData: 'rate(15 minutes)',
       Expire: 'cron(15 2 * * ? *)',
       Activate: 'cron(30 2 * * ? *)',
       Remind: 'cron(0 9 * * ? *)',

@@ -36,7 +36,7 @@ async function order(shop: string, customerId: number, subtotal: string, at: str
 }
 
 const member = async (shop: string, customerId: number) => (await service.store.getMember(shop, String(customerId)))!;
-const messagesTo = (shop: string, customerId: number) => service.outbox.list().filter((m) => m.shop === shop && m.customerId === String(customerId));
+const messagesTo = (shop: string, customerId: number) => service.outbox.notifications().filter((m) => m.shop === shop && m.customerId === String(customerId));
 
 /** The store, with its commits failing from the `n`th on: a run killed part way. */
 function killedAfter(store: LoyaltyStore, n: number): LoyaltyStore {

@@ -58,7 +58,8 @@ function sendSample(port: number, env: Record<string, string> = {}) {
   });
 }
 
-describe('npm start', () => {
+// Each test starts real processes (Node and DynamoDB Local's JVM): slow on a busy 2-core machine.
+describe('npm start', { timeout: 120_000 }, () => {
   it('prints the listening line, the development secret and key, and answers /health', async () => {
     const server = await start({ LOYALTY_IN_MEMORY: '1', SHOPIFY_API_SECRET: '', SHOPIFY_API_KEY: '' });
     expect(server.output).toContain(DEV_API_SECRET);

@@ -10,17 +10,21 @@ import {
   TransactionConflictException,
   TransactWriteItemsCommand,
   UpdateItemCommand,
+  BatchWriteItemCommand,
+  type AttributeValue,
+  type WriteRequest,
   type DynamoDBClient,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import type { LedgerEntry, Lot, Member } from '../../ledger/types.ts';
+import type { LedgerEntry, Lot, Member, Order } from '../../ledger/types.ts';
 import type { Coupon, CouponStatus } from '../../rewards/coupon.ts';
 import type { Notification } from '../../notify/notification.ts';
 import type { ProgramChange } from '../../admin/program-settings.ts';
 import type { StatsUpdate } from '../../kpis/stats.ts';
+import type { ExportRequest } from '../../privacy/privacy.ts';
 import { InvalidCursorError, type DueLot, type NotificationRecord, type NotificationRef, type CommitRequest, type CommitResult, type EventReadRequest, type EventReads, type LoyaltyStore, type Page, type Shop } from '../ports.ts';
-import { couponKey, DUE_SHARDS, dueIndexKeys, GSI_BY_EXPIRY, GSI_MEMBERS_OF_SHOP, idempotencyKey, LEDGER_PREFIX, LOT_PREFIX, feedbackKey, lotKey, memberKey, memberPartition, membersOfShopKeys, statsKey, statsKeys, notificationKey, NOTIFICATION_PREFIX, PROGRAM_VERSION_PREFIX, orderKey, OUTBOX_SHARDS, shopKey, SHOPS_PARTITION, type DueKind } from './keys.ts';
+import { couponKey, DUE_SHARDS, dueIndexKeys, GSI_BY_EXPIRY, GSI_MEMBERS_OF_SHOP, idempotencyKey, LEDGER_PREFIX, LOT_PREFIX, feedbackKey, lotKey, memberKey, memberPartition, membersOfShopKeys, statsKey, statsKeys, notificationKey, NOTIFICATION_PREFIX, exportRequestKey, PROGRAM_VERSION_PREFIX, orderKey, OUTBOX_SHARDS, shopKey, SHOPS_PARTITION, type DueKind } from './keys.ts';
 import { couponItem, fromItem, ledgerItem, lotItem, memberItem, notificationItem, orderItem, programVersionItem, shopItem, toCoupon, toLedgerEntry, toLot, toMember, toNotificationRecord, toOrder, toProgramChange, toShop, type Item } from './items.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
 
@@ -415,6 +419,137 @@ export class DynamoDbStore implements LoyaltyStore {
       }
     }
     return results;
+  }
+
+  private async partitionKeys(partition: string, prefix?: string): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const answer = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: prefix ? 'PK = :pk AND begins_with(SK, :prefix)' : 'PK = :pk',
+          ExpressionAttributeValues: marshall({ ':pk': partition, ...(prefix ? { ':prefix': prefix } : {}) }),
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(answer.Items ?? []));
+      start = answer.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  async memberRecords(shop: string, customerId: string): Promise<Record<string, unknown>[]> {
+    return (await this.partitionKeys(memberPartition(shop, customerId))).map((item) => {
+      const record = fromItem(item);
+      for (const key of ['PK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK']) delete record[key];
+      return record;
+    });
+  }
+
+  async getOrders(shop: string, orderIds: string[]): Promise<Order[]> {
+    const keys = [...new Set(orderIds)].map((id) => orderKey(shop, id));
+    const found: Order[] = [];
+    for (let i = 0; i < keys.length; i += 100) found.push(...(await this.batchGet(keys.slice(i, i + 100))).map(toOrder));
+    return found;
+  }
+
+  async getCoupons(shop: string, codes: string[]): Promise<Coupon[]> {
+    const keys = [...new Set(codes)].map((code) => couponKey(shop, code));
+    const found: Coupon[] = [];
+    for (let i = 0; i < keys.length; i += 100) found.push(...(await this.batchGet(keys.slice(i, i + 100))).map(toCoupon));
+    return found;
+  }
+
+  async queueExportRequest(request: ExportRequest, dueAt: string): Promise<void> {
+    const key = exportRequestKey(request.shop, request.customerId, request.requestId);
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: marshall({ ...key, ...dueIndexKeys('EXPORT', key.PK, key.SK, dueAt), entity: 'export-request', ...request, status: 'pending', requestedAt: dueAt }),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error; // asked for before: one export
+    }
+  }
+
+  async dueExportRequests(before: string, limit: number): Promise<ExportRequest[]> {
+    const due = await this.due('EXPORT', before, limit);
+    const found = due.length ? await this.batchGet(due.map(({ record }) => ({ PK: String(record.PK), SK: String(record.SK) }))) : [];
+    return found.map((item) => {
+      const { shop, customerId, orderIds, requestId } = fromItem(item) as unknown as ExportRequest;
+      return { shop, customerId, orderIds, requestId };
+    });
+  }
+
+  async completeExportRequest(request: ExportRequest, location: string, at: string): Promise<void> {
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: marshall(exportRequestKey(request.shop, request.customerId, request.requestId)),
+        UpdateExpression: 'SET #status = :done, #location = :location, completedAt = :at REMOVE GSI1PK, GSI1SK',
+        ExpressionAttributeNames: { '#status': 'status', '#location': 'location' },
+        ExpressionAttributeValues: marshall({ ':done': 'done', ':location': location, ':at': at }),
+      }),
+    );
+  }
+
+  async redactMemberRecords(shop: string, customerId: string): Promise<number> {
+    const partition = memberPartition(shop, customerId);
+    let changed = 0;
+    const redact = async (prefix: string, expression: string, names: Record<string, string>) => {
+      for (const item of await this.partitionKeys(partition, prefix)) {
+        await this.client.send(
+          new UpdateItemCommand({ TableName: this.tableName, Key: { PK: item.PK!, SK: item.SK! }, UpdateExpression: expression, ExpressionAttributeNames: names }),
+        );
+        changed++;
+      }
+    };
+    await redact(NOTIFICATION_PREFIX, 'REMOVE #n.#email, #n.#first', { '#n': 'notification', '#email': 'email', '#first': 'firstName' });
+    await redact('FEEDBACK#', 'REMOVE #comment', { '#comment': 'comment' });
+    return changed;
+  }
+
+  async eraseShop(shop: string): Promise<number> {
+    const keys: { PK: AttributeValue; SK: AttributeValue }[] = [];
+    const fromIndex = async (partition: string) => {
+      let start: Item | undefined;
+      const found: Item[] = [];
+      do {
+        const answer = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: GSI_MEMBERS_OF_SHOP,
+            KeyConditionExpression: 'GSI2PK = :pk',
+            ExpressionAttributeValues: marshall({ ':pk': partition }),
+            ExclusiveStartKey: start,
+          }),
+        );
+        found.push(...(answer.Items ?? []));
+        start = answer.LastEvaluatedKey;
+      } while (start);
+      return found;
+    };
+    // Every member's whole partition (member, lots, ledger, messages, answers).
+    for (const member of await fromIndex(membersOfShopKeys(shop, '', '').GSI2PK)) {
+      for (const item of await this.partitionKeys(String(member.PK?.S))) keys.push({ PK: item.PK!, SK: item.SK! });
+    }
+    // Orders, coupons, figures; then the shop and its program versions.
+    for (const item of await fromIndex(`OWNED#${shop}`)) keys.push({ PK: item.PK!, SK: item.SK! });
+    for (const item of await this.partitionKeys(shopKey(shop).PK)) keys.push({ PK: item.PK!, SK: item.SK! });
+    for (let i = 0; i < keys.length; i += 25) {
+      let pending: WriteRequest[] = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * 2 ** attempt)));
+        const answer = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.tableName]: pending } }));
+        pending = answer.UnprocessedItems?.[this.tableName] ?? [];
+      }
+    }
+    return keys.length;
   }
 
   async listMembers(shop: string, query: { tier?: string; limit: number; cursor?: string }): Promise<Page<Member>> {

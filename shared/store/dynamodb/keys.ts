@@ -40,6 +40,9 @@ export const idempotencyKey = (shop: string, key: string) => ({ PK: `IDEMPOTENCY
 export const couponKey = (shop: string, code: string) => ({ PK: `COUPON#${shop}#${code}`, SK: 'COUPON' });
 /** A message, in its member's partition (so a customer's redaction finds it). */
 export const NOTIFICATION_PREFIX = 'NOTIFICATION#';
+/** A data request to export, in its customer's partition, until the export job writes it. */
+export const EXPORT_REQUEST_PREFIX = 'EXPORT#';
+export const exportRequestKey = (shop: string, customerId: string, requestId: string) => ({ PK: memberPartition(shop, customerId), SK: `${EXPORT_REQUEST_PREFIX}${requestId}` });
 export const notificationKey = (shop: string, customerId: string, id: string) => ({ PK: memberPartition(shop, customerId), SK: `${NOTIFICATION_PREFIX}${id}` });
 
 /** The program's figures: per day, and gauges of now, each spread over STATS_SHARDS items. */
@@ -68,9 +71,9 @@ function shardOf(text: string, shards: number): number {
 /**
  * The kinds of things that fall due, each its own set of GSI1 partitions:
  * lots by expiry (`EXPIRES`), pending lots by the end of their return window (`PENDING`), members
- * by the day they count as fading (`LAPSE`), unsent messages (`NOTIFY`).
+ * by the day they count as fading (`LAPSE`), unsent messages (`NOTIFY`), data exports to write (`EXPORT`).
  */
-export type DueKind = 'EXPIRES' | 'PENDING' | 'LAPSE' | 'NOTIFY';
+export type DueKind = 'EXPIRES' | 'PENDING' | 'LAPSE' | 'NOTIFY' | 'EXPORT';
 
 /** GSI1 keys of an item of `partition`/`sortKey` due at `at`: sorted by time, then by item. */
 export function dueIndexKeys(kind: DueKind, partition: string, sortKey: string, at: string) {

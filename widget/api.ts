@@ -1,0 +1,104 @@
+/**
+ * The storefront API as the widget sees it: `/proxy/*` of the contract, reached through the
+ * Shopify App Proxy at the folder the widget itself was loaded from (`/apps/loyalty/`), so the
+ * store's own domain, cookies and Shopify's signature do the authentication.
+ */
+
+export interface Reward {
+  id: string;
+  name: string;
+  kind: string;
+  cost: number;
+  value?: number;
+  minimumOrder?: string;
+  validityDays: number;
+}
+
+export interface Program {
+  currency: string;
+  earning: { pointsPerUnit: number };
+  signupBonus: number;
+  tiers: { name: string; minSpend: string; multiplier: number }[];
+  expiry: { days: number };
+  rewards: Reward[];
+}
+
+export interface Member {
+  customerId: string;
+  enrolled: boolean;
+  currency: string;
+  balance: number;
+  pending: number;
+  tier: string;
+  tierMultiplier: number;
+  tierSpend: string;
+  nextTier: { name: string; multiplier: number; minSpend: string; remaining: string; currency: string } | null;
+  expiring: { points: number; expiresAt: string }[];
+  rewards: (Reward & { affordable: boolean })[];
+}
+
+export type ActivityType = 'earn' | 'reverse' | 'bonus' | 'adjust' | 'redeem' | 'expire';
+
+export interface ActivityEntry {
+  id: string;
+  type: ActivityType;
+  points: number;
+  occurredAt: string;
+  balanceAfter: number;
+  reason?: string;
+  couponCode?: string;
+}
+
+export interface Redemption {
+  code: string;
+  rewardId: string;
+  expiresAt: string;
+  status: string;
+  balance: number;
+}
+
+/** A failed call: `status` 0 when the network failed, `type` the problem's stable kind. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    detail: string,
+  ) {
+    super(detail);
+    this.name = 'ApiError';
+  }
+
+  /** Worth trying again with the same idempotency key: the answer may never have arrived. */
+  get retryable(): boolean {
+    return this.status === 0 || this.status >= 500;
+  }
+}
+
+export function storefrontApi(base: URL) {
+  async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, base), { ...init, credentials: 'same-origin', headers: { accept: 'application/json', ...init.headers } });
+    } catch (error) {
+      throw new ApiError(0, 'network', String(error));
+    }
+    const body = (await response.json().catch(() => undefined)) as { type?: string; detail?: string } | undefined;
+    if (!response.ok) {
+      // problem+json `type` is a URL ending in the stable kind, e.g. …/problems/not-a-member.
+      throw new ApiError(response.status, body?.type?.split('/').pop() ?? 'unknown', body?.detail ?? response.statusText);
+    }
+    return body as T;
+  }
+  const post = <T>(path: string, body: unknown, headers: Record<string, string> = {}) =>
+    call<T>(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+  return {
+    program: () => call<Program>('program'),
+    member: () => call<Member>('member'),
+    activity: () => call<{ entries: ActivityEntry[] }>('member/activity?limit=5'),
+    redeem: (rewardId: string, idempotencyKey: string) => post<Redemption>('member/redemptions', { rewardId }, { 'idempotency-key': idempotencyKey }),
+    feedback: (score: number, comment: string) => post<{ score: number }>('member/feedback', comment ? { score, comment } : { score }),
+  };
+}
+
+export type StorefrontApi = ReturnType<typeof storefrontApi>;

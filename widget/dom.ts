@@ -1,0 +1,25 @@
+/**
+ * `h('button', { class: 'sec', onclick }, 'Cancel')`: the whole "framework". Text always goes in
+ * as text nodes, never as HTML, so nothing the API returns (a reward name, a code) can inject markup.
+ */
+export type Child = Node | string | false | null | undefined | Child[];
+type Props = Record<string, unknown>;
+
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(props)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name.startsWith('on')) element.addEventListener(name.slice(2), value as EventListener);
+    else element.setAttribute(name, value === true ? '' : String(value));
+  }
+  append(element, children);
+  return element;
+}
+
+/** Appends children, flattening arrays and skipping the false and empty ones. */
+export function append(parent: Node, children: Child[]) {
+  for (const child of children) {
+    if (Array.isArray(child)) append(parent, child);
+    else if (child !== null && child !== undefined && child !== false) parent.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+  }
+}
