@@ -49,7 +49,10 @@ export function createWebhookIntakeApp(deps: WebhookDeps) {
 export function withProblemAnswers<T extends Hono<any, any, any>>(app: T, logger: Logger): T {
   app.notFound((c) => problem(c, 404, 'not-found', `no route for ${c.req.method} ${c.req.path}`));
   app.onError((error, c) => {
-    if (error instanceof HttpProblem) return problem(c, error.status, error.type, error.message, error.extensions);
+    if (error instanceof HttpProblem) {
+      if (typeof error.extensions.retryAfter === 'number') c.header('retry-after', String(error.extensions.retryAfter));
+      return problem(c, error.status, error.type, error.message, error.extensions);
+    }
     if (error instanceof InvalidPayloadError) return problem(c, 400, error.type, error.message, { problems: error.problems });
     if (error instanceof InvalidProgramError) return problem(c, 422, error.type, error.message, { problems: error.problems });
     if (error instanceof InvalidCursorError) return problem(c, 400, error.type, error.message);

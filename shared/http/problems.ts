@@ -22,6 +22,7 @@ const titles: Record<string, string> = {
   'not-found': 'Not found',
   busy: 'Busy, try again',
   'insufficient-points': 'Not enough points',
+  'rate-limited': 'Too many requests',
   'unknown-reward': 'No such reward',
   'program-inactive': 'Program not active',
   internal: 'Internal error',

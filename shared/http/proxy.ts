@@ -13,6 +13,7 @@ import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod/mini';
 import { redeemReward } from '../rewards/redeem-reward.ts';
 import { feedbackStats } from '../kpis/stats.ts';
+import { enforceRateLimit, FEEDBACK_LIMIT, REDEMPTION_LIMIT } from './rate-limits.ts';
 import { randomUUID } from 'node:crypto';
 import { isShopDomain } from './shop-domain.ts';
 import { memberView, publicProgram } from './views.ts';
@@ -72,6 +73,7 @@ export function proxyRoutes(deps: ApiDeps) {
       memberOnly,
       bodyLimit({ maxSize: 16 * 1024, onError: (c) => problem(c, 413, 'payload-too-large', 'a redemption body is a small JSON object') }),
       async (c) => {
+        await enforceRateLimit(deps.store, c.get('shop').shop, c.get('customerId')!, REDEMPTION_LIMIT, c.get('now'));
         const parsed = RedemptionBodySchema.safeParse(await jsonBody(c.req.raw));
         if (!parsed.success) throw new HttpProblem(400, 'invalid-request', 'the body must be {"rewardId": "..."}');
         const idempotencyKey = c.req.header('idempotency-key');
@@ -92,6 +94,7 @@ export function proxyRoutes(deps: ApiDeps) {
       memberOnly,
       bodyLimit({ maxSize: 16 * 1024, onError: (c) => problem(c, 413, 'payload-too-large', 'feedback is a score and a short comment') }),
       async (c) => {
+        await enforceRateLimit(deps.store, c.get('shop').shop, c.get('customerId')!, FEEDBACK_LIMIT, c.get('now'));
         const parsed = FeedbackBodySchema.safeParse(await jsonBody(c.req.raw));
         if (!parsed.success) throw new HttpProblem(400, 'invalid-request', 'the body must be {"score": 0 to 10, "comment"?: "..."}');
         const { score } = parsed.data;

@@ -125,6 +125,11 @@ export interface LoyaltyStore {
   memberRecords(shop: string, customerId: string): Promise<Record<string, unknown>[]>;
   getOrders(shop: string, orderIds: string[]): Promise<Order[]>;
   getCoupons(shop: string, codes: string[]): Promise<Coupon[]>;
+  /**
+   * Takes one of `limit` requests allowed for `key` in the window `windowStart` names (a fixed
+   * window, counted with a conditional ADD, expiring by itself). False when the window is used up.
+   */
+  takeRateToken(shop: string, key: string, windowStart: string, limit: number, expiresAt: Date): Promise<boolean>;
   /** Records a data request for the export job, once per request id. */
   queueExportRequest(request: ExportRequest, dueAt: string): Promise<void>;
   dueExportRequests(before: string, limit: number): Promise<ExportRequest[]>;

@@ -209,3 +209,29 @@ describe('coupon codes in the table', () => {
     expect((await service.member(customerId)).balance).toBe(0);
   });
 });
+
+describe('rate limits', () => {
+  it('refuse an eleventh redemption request within a minute, with Retry-After, and allow the next minute', async () => {
+    const customerId = await memberWith(0);
+    service.setNow('2026-06-01T12:10:00Z');
+    const answers = [];
+    for (let i = 0; i < 10; i++) answers.push((await service.redeem(customerId, 'five-off')).status);
+    expect(answers).toEqual(Array(10).fill(409)); // no points: each one looked at, and refused
+    const limited = await service.redeem(customerId, 'five-off');
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('60');
+    expect(limited.headers.get('content-type')).toContain('application/problem+json');
+    service.setNow('2026-06-01T12:11:00Z');
+    expect((await service.redeem(customerId, 'five-off')).status).toBe(409);
+    service.setNow(NOW);
+  });
+
+  it('refuse a sixth survey answer within an hour', async () => {
+    const { proxyQuery } = await import('../support/http.ts');
+    const customerId = await memberWith(0);
+    const answer = () =>
+      service.app.request(`/proxy/member/feedback?${proxyQuery({ customerId, at: new Date(NOW) })}`, { method: 'POST', body: JSON.stringify({ score: 9 }) });
+    for (let i = 0; i < 5; i++) expect((await answer()).status).toBe(201);
+    expect((await answer()).status).toBe(429);
+  });
+});

@@ -462,6 +462,25 @@ export class DynamoDbStore implements LoyaltyStore {
     return found;
   }
 
+  async takeRateToken(shop: string, key: string, windowStart: string, limit: number, expiresAt: Date): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall({ PK: `RATE#${shop}#${key}`, SK: windowStart }),
+          UpdateExpression: 'ADD #count :one SET #expires = :expires',
+          ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+          ExpressionAttributeNames: { '#count': 'count', '#expires': TTL_ATTRIBUTE },
+          ExpressionAttributeValues: marshall({ ':one': 1, ':limit': limit, ':expires': Math.floor(expiresAt.getTime() / 1000) }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   async queueExportRequest(request: ExportRequest, dueAt: string): Promise<void> {
     const key = exportRequestKey(request.shop, request.customerId, request.requestId);
     try {
