@@ -5,8 +5,7 @@
 import type { Change } from '../earning/change.ts';
 import type { Lot, Member } from '../ledger/types.ts';
 import type { LoyaltyStore } from '../store/ports.ts';
-import { retryOnConflict } from '../store/retry.ts';
-import { withStats } from '../kpis/stats.ts';
+import { changeMember, membersOf } from './member-change.ts';
 import { MAX_LOTS_PER_SETTLEMENT } from './expire.ts';
 
 export function activatePending(member: Member, lots: readonly Lot[], now: Date): Change | null {
@@ -23,21 +22,13 @@ export function activatePending(member: Member, lots: readonly Lot[], now: Date)
 
 export async function activatePendingPoints(store: LoyaltyStore, now: Date, limit = 500) {
   const due = await store.dueLots('PENDING', now.toISOString(), limit);
-  const members = [...new Map(due.map((lot) => [`${lot.shop}\u0000${lot.customerId}`, lot])).values()];
+  const members = membersOf(due);
   let lotsActivated = 0;
   let pointsActivated = 0;
-  for (const { shop, customerId } of members) {
-    const change = await retryOnConflict(async () => {
-      const member = await store.getMember(shop, customerId);
-      if (!member) return null;
-      const decided = activatePending(member, await store.activeLots(shop, customerId), now);
-      if (!decided) return null;
-      const change = withStats(decided, { member });
-      return (await store.commit({ shop, change, idempotencyKeys: [], now })) === 'committed' ? change : 'conflict';
-    });
-    if (!change) continue;
-    lotsActivated += change.lots.length;
-    pointsActivated += change.lots.reduce((sum, lot) => sum + lot.points, 0);
+  for (const member of members) {
+    const change = await changeMember(store, member, now, (stored, lots) => activatePending(stored, lots, now));
+    lotsActivated += change?.lots.length ?? 0;
+    pointsActivated += change?.lots.reduce((sum, lot) => sum + lot.points, 0) ?? 0;
   }
   return { lotsDue: due.length, members: members.length, lotsActivated, pointsActivated, more: due.length >= limit };
 }

@@ -8,8 +8,7 @@ import type { Change } from '../earning/change.ts';
 import { lotStandings } from '../ledger/lots.ts';
 import type { Lot, Member } from '../ledger/types.ts';
 import type { LoyaltyStore } from '../store/ports.ts';
-import { retryOnConflict } from '../store/retry.ts';
-import { withStats } from '../kpis/stats.ts';
+import { changeMember, membersOf } from './member-change.ts';
 
 /** Lots settled in one transaction, well inside DynamoDB's 100 items. */
 export const MAX_LOTS_PER_SETTLEMENT = 80;
@@ -47,27 +46,16 @@ export interface ExpireRun {
 
 export async function expireLots(store: LoyaltyStore, now: Date, limit = 500): Promise<ExpireRun> {
   const due = await store.dueLots('EXPIRES', now.toISOString(), limit);
-  const members = [...new Map(due.map((lot) => [`${lot.shop}\u0000${lot.customerId}`, lot])).values()];
-  const run: ExpireRun = { lotsDue: due.length, members: 0, lotsSettled: 0, pointsExpired: 0, more: due.length >= limit };
-  for (const { shop, customerId } of members) {
+  const members = membersOf(due);
+  const run: ExpireRun = { lotsDue: due.length, members: members.length, lotsSettled: 0, pointsExpired: 0, more: due.length >= limit };
+  for (const member of members) {
     // A member with more due lots than one transaction takes is settled in several.
     for (let settled = MAX_LOTS_PER_SETTLEMENT; settled === MAX_LOTS_PER_SETTLEMENT; ) {
-      const change = await retryOnConflict(async () => {
-        const member = await store.getMember(shop, customerId);
-        if (!member) return null;
-        const decided = settleExpired(member, await store.activeLots(shop, customerId), now);
-        if (!decided) return null;
-        const change = withStats(decided, { member });
-        const result = await store.commit({ shop, change, idempotencyKeys: [], now });
-        return result === 'committed' ? change : 'conflict';
-      });
+      const change = await changeMember(store, member, now, (stored, lots) => settleExpired(stored, lots, now));
       settled = change?.lots.length ?? 0;
-      if (!change) break;
-      run.lotsSettled += change.lots.length;
-      run.pointsExpired -= change.entries.reduce((sum, entry) => sum + entry.points, 0);
+      run.lotsSettled += settled;
+      run.pointsExpired -= change?.entries.reduce((sum, entry) => sum + entry.points, 0) ?? 0;
     }
-    run.members++;
   }
   return run;
 }
-

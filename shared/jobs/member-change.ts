@@ -1,0 +1,28 @@
+/** A job's change to one member: read the member and their lots, decide, write with the figures it moves; on conflict, again. */
+import type { Change } from '../earning/change.ts';
+import { withStats } from '../kpis/stats.ts';
+import type { Lot, Member } from '../ledger/types.ts';
+import type { LoyaltyStore } from '../store/ports.ts';
+import { retryOnConflict } from '../store/retry.ts';
+
+export function changeMember(
+  store: LoyaltyStore,
+  member: { shop: string; customerId: string },
+  now: Date,
+  decide: (member: Member, lots: Lot[]) => Change | null,
+): Promise<Change | null> {
+  const { shop, customerId } = member;
+  return retryOnConflict(async () => {
+    const stored = await store.getMember(shop, customerId);
+    if (!stored) return null;
+    const decided = decide(stored, await store.activeLots(shop, customerId));
+    if (!decided) return null;
+    const change = withStats(decided, { member: stored });
+    return (await store.commit({ shop, change, idempotencyKeys: [], now })) === 'committed' ? change : 'conflict';
+  });
+}
+
+/** The distinct members of a list of due items. */
+export function membersOf<T extends { shop: string; customerId: string }>(items: T[]): T[] {
+  return [...new Map(items.map((item) => [`${item.shop}\u0000${item.customerId}`, item])).values()];
+}
