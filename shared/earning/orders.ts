@@ -130,6 +130,23 @@ export function refundedEligible(order: Order): number {
   );
 }
 
+/** The refunds and cancellation recorded before the payment, by date, each with the total reversed after it. */
+function priorReversals(order: Order, paid: NonNullable<Order['paid']>): (Cause & { target: number })[] {
+  const events = [
+    ...Object.entries(order.refunds).map(([refundId, refund]) => ({ id: `refund:${refundId}`, at: refund.at, refundId, refund })),
+    ...(order.cancelledAt ? [{ id: 'cancel', at: order.cancelledAt, refundId: undefined, refund: undefined }] : []),
+  ].sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
+  const taxesIncluded = paid.taxesIncluded;
+  let refunded = 0;
+  let cancelled = false;
+  return events.map((event) => {
+    if (event.refund) refunded += Math.max(0, event.refund.subtotalMinor - (taxesIncluded ? event.refund.taxMinor : 0));
+    else cancelled = true;
+    const target = cancelled ? paid.points : proportionOf(paid.points, Math.min(refunded, paid.eligibleMinor), paid.eligibleMinor);
+    return { id: event.id, at: event.at, ...(event.refundId ? { refundId: event.refundId } : {}), target };
+  });
+}
+
 interface Cause {
   id: string;
   at: string;
@@ -147,37 +164,48 @@ function settle(ctx: OrderContext, order: Order, member: Member | undefined, lot
 
   const refunded = Math.min(paid.eligibleMinor, refundedEligible(order));
   const reversedTarget = order.cancelledAt ? paid.points : proportionOf(paid.points, refunded, paid.eligibleMinor);
-  const reversal = reversedTarget - order.reversedPoints;
   const spendTarget = order.cancelledAt ? 0 : paid.eligibleMinor - refunded;
 
   let next: Member = member;
   let changedLot = earlier.length > 0 ? lot : undefined;
   const entries = [...earlier];
-  if (reversal > 0) {
-    // Pending points go first from pending; points that already expired are not taken twice.
+  // A payment that arrives after its refunds or cancellation reverses them one by one, by their
+  // own dates, exactly as delivery in order would have.
+  const steps = cause.id === 'paid' ? priorReversals(order, paid) : [{ ...cause, target: reversedTarget }];
+  let reversedSoFar = order.reversedPoints;
+  for (const step of steps) {
+    const reversal = step.target - reversedSoFar;
+    if (reversal <= 0) continue;
+    reversedSoFar = step.target;
+    // Pending points go first from pending. Points that already expired are not taken twice: only
+    // what exceeds them leaves the balance, and is taken from the spendable lots as spent points are.
     let fromBalance = reversal;
-    if (lot) {
-      changedLot = { ...lot, points: Math.max(0, lot.points - reversal) };
-      if (lot.pendingUntil) {
-        const fromPending = Math.min(reversal, lot.points);
-        next = { ...next, pending: next.pending - fromPending };
+    let fromPending = 0;
+    const current = changedLot ?? lot;
+    if (current) {
+      changedLot = { ...current, points: Math.max(0, current.points - reversal) };
+      if (current.pendingUntil) {
+        fromPending = Math.min(reversal, current.points);
         fromBalance -= fromPending;
-      } else if (lot.settledAt) {
-        const fromExpired = Math.min(reversal, lot.expired ?? 0);
-        changedLot = { ...changedLot, expired: (lot.expired ?? 0) - fromExpired };
+      } else if (current.settledAt) {
+        const fromExpired = Math.min(reversal, current.expired ?? 0);
+        changedLot = { ...changedLot, expired: (current.expired ?? 0) - fromExpired };
         fromBalance -= fromExpired;
+        next = { ...next, consumed: next.consumed + fromBalance };
       }
     }
-    next = { ...next, balance: next.balance - fromBalance };
+    next = { ...next, balance: next.balance - fromBalance, pending: next.pending - fromPending };
+    const points = fromBalance + fromPending;
+    if (points === 0) continue;
     entries.push({
-      id: `reverse:${order.orderId}:${cause.id}`,
+      id: `reverse:${order.orderId}:${step.id}`,
       type: 'reverse',
-      points: -reversal,
-      occurredAt: cause.at,
+      points: -points,
+      occurredAt: step.at,
       recordedAt: ctx.now.toISOString(),
       balanceAfter: next.balance,
       orderId: order.orderId,
-      ...(cause.refundId ? { refundId: cause.refundId } : {}),
+      ...(step.refundId ? { refundId: step.refundId } : {}),
     });
   }
   const day = utcDay(paid.at);

@@ -26,12 +26,19 @@ export function webhookRoutes(deps: WebhookDeps) {
       const eventId = c.req.header('x-shopify-event-id') || undefined;
       const log = deps.logger.createChild({ persistentKeys: { shop, topic, webhookId, eventId } });
       if (!isShopDomain(shop)) throw new HttpProblem(400, 'invalid-request', 'X-Shopify-Shop-Domain is missing or not a shop domain');
-      if (!topic) throw new HttpProblem(400, 'invalid-request', 'X-Shopify-Topic is missing');
+      for (const [name, value] of [['X-Shopify-Webhook-Id', webhookId], ['X-Shopify-Event-Id', eventId]] as const) {
+        if (value !== undefined && !/^[\x21-\x7e]{1,255}$/.test(value)) throw new HttpProblem(400, 'invalid-request', `${name} is not an id`);
+      }
       if (!isEarningTopic(topic)) {
         log.info('webhook topic not handled; acknowledged and ignored');
         return c.json({ outcome: 'ignored' }, 200);
       }
-      const rawBody = new TextDecoder('utf-8', { fatal: false }).decode(raw);
+      let rawBody: string;
+      try {
+        rawBody = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+      } catch {
+        throw new HttpProblem(400, 'invalid-payload', 'the body is not UTF-8, so not JSON');
+      }
       const event = toEvent(topic, parseJson(rawBody));
       const now = deps.clock();
       const result = await deps.deliver({ shop, topic, event, rawBody, ...(webhookId ? { webhookId } : {}), ...(eventId ? { eventId } : {}) }, now);

@@ -110,10 +110,12 @@ export function statsFor(change: Change, before: { member?: Member; order?: Orde
     const wasPaid = before.order?.paid !== undefined;
     const wasCancelled = before.order?.cancelledAt !== undefined;
     u.add(bucket, 'revenueMinor', order.spendCounted - (before.order?.spendCounted ?? 0));
+    // A paid order makes its customer active on its day, cancelled later or not, whatever the
+    // order in which the two arrive.
+    if (!wasPaid) u.set(bucket, 'activeMembers', customerId);
     if (!wasPaid && !order.cancelledAt) {
       u.add(bucket, 'orders', 1);
       u.set(bucket, 'orderRefs', orderRef(customerId, order));
-      u.set(bucket, 'activeMembers', customerId);
     }
     if (wasPaid && !wasCancelled && order.cancelledAt) {
       u.add(bucket, 'orders', -1);

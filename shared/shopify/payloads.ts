@@ -16,9 +16,14 @@ export const moneySetSchema = z.object({
   shop_money: z.object({ amount: moneySchema, currency_code: z.string().check(z.regex(/^[A-Z]{3}$/)) }),
 });
 
+/** ISO 8601 with a time and an offset, as Shopify writes them, in years a ledger can hold. */
+const ISO_TIMESTAMP = /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/;
 export const timestampSchema = z.string().check(
   z.maxLength(40),
-  z.refine((value) => !Number.isNaN(Date.parse(value)), 'an ISO 8601 timestamp'),
+  z.refine((value) => {
+    const year = Number(ISO_TIMESTAMP.exec(value)?.[1]);
+    return year >= 1970 && year <= 9999 && !Number.isNaN(Date.parse(value));
+  }, 'an ISO 8601 timestamp, 1970 to 9999'),
 );
 
 const taxLineSchema = z.object({ price: moneySchema, price_set: z.optional(moneySetSchema) });

@@ -29,14 +29,17 @@ function validated<T>(schema: { safeParse(input: unknown): { success: true; data
   throw new InvalidPayloadError(`the body is not a ${topic} payload`, problems);
 }
 
-/** Money conversion errors become payload errors: a 400, never a 500. */
+/** Money conversion errors become payload errors: a 400, never a 500. Amounts here are never negative. */
 function money(value: string | number, currency: string, path: string): number {
+  let minor: number;
   try {
-    return toMinorUnits(value, currency);
+    minor = toMinorUnits(value, currency);
   } catch (cause) {
     if (cause instanceof InvalidAmountError) throw new InvalidPayloadError(`${path} is not a money amount`, [{ path, message: cause.message }]);
     throw cause;
   }
+  if (minor < 0) throw new InvalidPayloadError(`${path} is negative`, [{ path, message: 'a negative amount' }]);
+  return minor;
 }
 
 const utc = (timestamp: string): string => new Date(timestamp).toISOString();
