@@ -468,10 +468,10 @@ export class DynamoDbStore implements LoyaltyStore {
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: marshall({ PK: `RATE#${shop}#${key}`, SK: windowStart }),
-          UpdateExpression: 'ADD #count :one SET #expires = :expires',
+          UpdateExpression: 'ADD #count :one SET #expires = :expires, entity = :entity',
           ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
           ExpressionAttributeNames: { '#count': 'count', '#expires': TTL_ATTRIBUTE },
-          ExpressionAttributeValues: marshall({ ':one': 1, ':limit': limit, ':expires': Math.floor(expiresAt.getTime() / 1000) }),
+          ExpressionAttributeValues: marshall({ ':one': 1, ':limit': limit, ':expires': Math.floor(expiresAt.getTime() / 1000), ':entity': 'rate-limit' }),
         }),
       );
       return true;
