@@ -1,0 +1,46 @@
+/**
+ * The local server as `npm start` runs it (the same hono app, processing webhooks inline), in a
+ * process of its own for `bench/webhooks.ts`, which drives it over loopback. Its DynamoDB client
+ * carries the meter; the parent asks for the meter's figures over the IPC channel.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { serve } from '@hono/node-server';
+import { systemClock } from '../shared/clock.ts';
+import { createLocalApp } from '../local/server.ts';
+import { localClient } from '../local/dynamodb-local.ts';
+import { DynamoDbMeter } from './dynamodb-meter.ts';
+
+export type ServerMessage = { type: 'ready'; port: number } | { type: 'reset-done' } | ({ type: 'report' } & ReturnType<DynamoDbMeter['report']>);
+export type ParentMessage = { type: 'reset'; capturing: boolean } | { type: 'report' } | { type: 'stop' };
+
+const endpoint = process.env.BENCH_DYNAMODB_ENDPOINT;
+const tableName = process.env.BENCH_TABLE;
+if (!endpoint || !tableName || !process.send) throw new Error('bench/webhook-server.ts is started by bench/webhooks.ts');
+const send = (message: ServerMessage) => process.send!(message);
+
+const client = localClient(endpoint);
+const meter = new DynamoDbMeter(client);
+const { app } = createLocalApp({
+  client,
+  tableName,
+  secrets: { apiSecret: process.env.BENCH_SECRET ?? 'bench-secret', apiKey: 'bench-key' },
+  clock: systemClock,
+  logger: new Logger({ serviceName: 'loyalty-bench', logLevel: 'SILENT' }),
+  // No coupons are issued by orders/paid without tier rewards; nothing calls Shopify.
+  discounts: { issue: async () => ({ kind: 'retry', afterMs: 60_000, reason: 'bench' }) },
+});
+
+const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => send({ type: 'ready', port: info.port }));
+
+process.on('message', (message: ParentMessage) => {
+  if (message.type === 'reset') {
+    meter.reset(message.capturing);
+    send({ type: 'reset-done' });
+  } else if (message.type === 'report') {
+    send({ type: 'report', ...meter.report() });
+  } else {
+    server.close();
+    client.destroy();
+    process.exit(0);
+  }
+});
