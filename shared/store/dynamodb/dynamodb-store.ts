@@ -207,6 +207,14 @@ export class DynamoDbStore implements LoyaltyStore {
       return 'committed';
     } catch (error) {
       if (error instanceof TransactionConflictException) return 'conflict';
+      // A day's figures item full (DynamoDB's 400 KB) must never stop points from being earned:
+      // write the change again with the counters but without the day's sets.
+      // If even the counters do not fit, the change goes without its figures.
+      if (tooLarge(error) && (change.stats ?? []).length > 0) {
+        const withSets = (change.stats ?? []).some((update) => update.addToSet);
+        const stats = withSets ? (change.stats ?? []).map(({ addToSet: _full, ...update }) => update) : [];
+        return this.commit({ shop, change: { ...change, stats }, idempotencyKeys, ...(shopRecord ? { shopRecord } : {}), ...(idempotencyResult ? { idempotencyResult } : {}), now });
+      }
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
       const replayed = reasons.slice(0, idempotencyKeys.length).some((reason) => reason.Code === 'ConditionalCheckFailed');
@@ -662,6 +670,15 @@ export class DynamoDbStore implements LoyaltyStore {
       }),
     );
   }
+}
+
+/** DynamoDB's refusal of an item over 400 KB, as a transaction reason or a validation error. */
+function tooLarge(error: unknown): boolean {
+  const message = (text: string | undefined) => /size/i.test(text ?? '');
+  if (error instanceof TransactionCanceledException) {
+    return message(error.message) || (error.CancellationReasons ?? []).some((reason) => reason.Code === 'ValidationError' && (reason.Message === undefined || message(reason.Message)));
+  }
+  return error instanceof Error && error.name === 'ValidationException' && message(error.message);
 }
 
 /**
