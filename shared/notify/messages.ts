@@ -5,13 +5,14 @@ import type { Shop } from '../store/ports.ts';
 import type { RewardOffer } from './notification.ts';
 
 /**
- * Whether the member gets messages at all: the shop is active, there is an address, and the
- * customer has not unsubscribed (Shopify's e-mail marketing consent, from `customers/update`).
+ * Whether the member gets marketing mail (reminders, win-back) at all: the shop is active, there is
+ * an address, and the customer opted in. Consent is opt-in: only Shopify's e-mail marketing state
+ * `subscribed` counts; no state, `not_subscribed`, `pending` (double opt-in not confirmed yet),
+ * `unsubscribed`, `redacted` and `invalid` all mean no mail.
  */
 export function mayMessage(shop: Shop | undefined, member: Member): boolean {
   if (!shop?.active || !member.contact.email) return false;
-  const consent = member.contact.emailMarketing;
-  return consent !== 'unsubscribed' && consent !== 'redacted';
+  return member.contact.emailMarketing?.toLowerCase() === 'subscribed';
 }
 
 export function affordableRewards(program: Program, balance: number): RewardOffer[] {

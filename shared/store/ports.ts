@@ -104,6 +104,11 @@ export interface LoyaltyStore {
   listShops(): Promise<Shop[]>;
   /** Lots due by `before` (and after `after`): expiring, or leaving their return window. */
   dueLots(kind: 'EXPIRES' | 'PENDING', before: string, limit: number, after?: string): Promise<DueLot[]>;
+  /**
+   * Takes a due lot that has nothing left to fall due for (no points: reversed whole) out of the
+   * due index, so it never holds up the jobs. False when it is no longer there or has points again.
+   */
+  dropEmptyDueLot(kind: 'EXPIRES' | 'PENDING', lot: DueLot): Promise<boolean>;
   /** Members whose lapse date has come and who are not flagged for it yet. */
   dueMembers(before: string, limit: number): Promise<{ shop: string; customerId: string }[]>;
   /** Records a message unless one with its id exists; false when it does (already sent or queued). */

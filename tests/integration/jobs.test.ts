@@ -1,4 +1,8 @@
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { activatePendingPoints } from '../../shared/jobs/activate.ts';
+import { dueIndexKeys, lotKey } from '../../shared/store/dynamodb/keys.ts';
 import { newShop } from '../../shared/earning/shops.ts';
 import { expireLots } from '../../shared/jobs/expire.ts';
 import { sendReminders } from '../../shared/jobs/remind.ts';
@@ -211,5 +215,86 @@ describe('the local job routes', () => {
   it('answer 404 for an unknown job', async () => {
     const unknown = await service.app.request('/dev/jobs/nope', { method: 'POST' });
     expect(unknown.status).toBe(404);
+  });
+});
+
+describe('zero-point pending lots', () => {
+  const pendingOf = async (shop: string) => (await service.store.dueLots('PENDING', '2100-01-01T00:00:00.000Z', 10_000)).filter((lot) => lot.shop === shop);
+
+  it('leave the pending index when an order is cancelled inside its return window', async () => {
+    const shop = await shopWith({ pendingDays: 14 });
+    service.setNow('2025-06-01T00:00:00Z');
+    const id = await order(shop, 111, '100.00', '2025-06-01T00:00:00Z');
+    expect(await pendingOf(shop)).toHaveLength(1);
+    const cancelled = { ...paidOrder({ id, customerId: 111, subtotal: '100.00', at: '2025-06-01T00:00:00Z' }), cancelled_at: '2025-06-02T00:00:00Z' };
+    expect((await service.webhook('orders/cancelled', cancelled, { shop })).status).toBe(200);
+    expect(await member(shop, 111)).toMatchObject({ balance: 0, pending: 0 });
+    expect(await pendingOf(shop)).toEqual([]);
+  });
+
+  it('never stall activation: many of them ahead of a real one in the index still let it activate', async () => {
+    const shop = await shopWith({ pendingDays: 14 });
+    service.setNow('2025-07-01T00:00:00Z');
+    // Twelve orders fully cancelled in their window, as stored before the fix: still in the pending index.
+    for (let customer = 121; customer <= 132; customer++) {
+      const id = await order(shop, customer, '50.00', '2025-07-01T00:00:00Z');
+      const cancelled = { ...paidOrder({ id, customerId: customer, subtotal: '50.00', at: '2025-07-01T00:00:00Z' }), cancelled_at: '2025-07-02T00:00:00Z' };
+      expect((await service.webhook('orders/cancelled', cancelled, { shop })).status).toBe(200);
+      const key = lotKey(shop, String(customer), `order:${id}`);
+      await service.table.client.send(
+        new UpdateItemCommand({
+          TableName: service.table.tableName,
+          Key: marshall(key),
+          UpdateExpression: 'SET GSI1PK = :pk, GSI1SK = :sk',
+          ConditionExpression: 'points = :zero',
+          ExpressionAttributeValues: marshall({ ':zero': 0, ...Object.fromEntries(Object.entries(dueIndexKeys('PENDING', key.PK, key.SK, '2025-07-15T00:00:00.000Z')).map(([k, v]) => [k === 'GSI1PK' ? ':pk' : ':sk', v])) }),
+        }),
+      );
+    }
+    await order(shop, 133, '80.00', '2025-07-01T06:00:00Z');
+    expect(await pendingOf(shop)).toHaveLength(13);
+
+    const run = await activatePendingPoints(service.store, new Date('2025-07-16T00:00:00Z'), 5);
+
+    expect(run).toMatchObject({ lotsActivated: 1, pointsActivated: 80 });
+    expect(await member(shop, 133)).toMatchObject({ balance: 80, pending: 0 });
+    expect(await pendingOf(shop)).toEqual([]);
+    for (let customer = 121; customer <= 132; customer++) expect(await member(shop, customer)).toMatchObject({ balance: 0, pending: 0 });
+  });
+});
+
+describe('email marketing consent', () => {
+  /** A member whose consent state is `state` (none at all when undefined), with points and orders. */
+  async function memberWithConsent(shop: string, customerId: number, state: string | undefined, orders: string[]) {
+    for (const at of orders) {
+      const body = paidOrder({ id: nextOrder++, customerId, subtotal: '100.00', at });
+      if (state === undefined) delete body.customer.email_marketing_consent;
+      else body.customer.email_marketing_consent = { state };
+      expect((await service.webhook('orders/paid', body, { shop })).status).toBe(200);
+    }
+    expect((await member(shop, customerId)).contact).toMatchObject(state === undefined ? { email: 'ann@example.com' } : { email: 'ann@example.com', emailMarketing: state });
+  }
+  const refused = [undefined, 'not_subscribed', 'pending', 'unsubscribed', 'redacted', 'invalid'];
+
+  it('lets expiry reminders go only to customers who subscribed', async () => {
+    const shop = await shopWith();
+    await memberWithConsent(shop, 140, 'subscribed', ['2025-09-10T00:00:00Z']);
+    for (const [i, state] of refused.entries()) await memberWithConsent(shop, 141 + i, state, ['2025-09-10T00:00:00Z']);
+    await service.job('remind', '2026-08-11T09:00:00Z'); // 30 days before 2026-09-10
+    expect(messagesTo(shop, 140)).toMatchObject([{ kind: 'points-expiring' }]);
+    for (const [i] of refused.entries()) expect(messagesTo(shop, 141 + i), String(refused[i])).toEqual([]);
+  });
+
+  it('lets win-back messages go only to customers who subscribed', async () => {
+    const shop = await shopWith();
+    const orders = ['2025-10-01T00:00:00Z', '2025-10-11T00:00:00Z'];
+    await memberWithConsent(shop, 150, 'subscribed', orders);
+    for (const [i, state] of refused.entries()) await memberWithConsent(shop, 151 + i, state, orders);
+    await service.job('winback', '2025-11-05T00:00:00Z');
+    expect(messagesTo(shop, 150)).toMatchObject([{ kind: 'winback' }]);
+    for (const [i] of refused.entries()) {
+      expect(messagesTo(shop, 151 + i), String(refused[i])).toEqual([]);
+      expect((await member(shop, 151 + i)).fading, String(refused[i])).toBeDefined(); // flagged all the same
+    }
   });
 });

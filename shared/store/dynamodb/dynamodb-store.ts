@@ -375,6 +375,27 @@ export class DynamoDbStore implements LoyaltyStore {
     }));
   }
 
+  async dropEmptyDueLot(kind: 'EXPIRES' | 'PENDING', lot: DueLot): Promise<boolean> {
+    const key = lotKey(lot.shop, lot.customerId, lot.lotId);
+    const { GSI1PK, GSI1SK } = dueIndexKeys(kind, key.PK, key.SK, lot.at);
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall(key),
+          UpdateExpression: 'REMOVE GSI1PK, GSI1SK',
+          // Only the entry read, and only while the lot is empty: a lot given points again stays due.
+          ConditionExpression: 'GSI1PK = :pk AND GSI1SK = :sk AND points <= :zero',
+          ExpressionAttributeValues: marshall({ ':pk': GSI1PK, ':sk': GSI1SK, ':zero': 0 }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   async dueMembers(before: string, limit: number): Promise<{ shop: string; customerId: string }[]> {
     return (await this.due('LAPSE', before, limit)).map(({ record }) => ({ shop: String(record.shop), customerId: String(record.customerId) }));
   }

@@ -55,12 +55,13 @@ export function lotItem(shop: string, customerId: string, lot: Lot): Item {
   const key = lotKey(shop, customerId, lot.id);
   return toItem({
     ...key,
-    // Due when its return window ends (pending), else when it expires; settled, it leaves the index.
-    ...(lot.pendingUntil
-      ? dueIndexKeys('PENDING', key.PK, key.SK, lot.pendingUntil)
-      : lot.points > 0 && !lot.settledAt
-        ? dueIndexKeys('EXPIRES', key.PK, key.SK, lot.expiresAt)
-        : {}),
+    // Due when its return window ends (pending), else when it expires; settled, or reversed to
+    // nothing, it leaves the index (a lot with no points has nothing to activate or expire).
+    ...(lot.points <= 0 || lot.settledAt
+      ? {}
+      : lot.pendingUntil
+        ? dueIndexKeys('PENDING', key.PK, key.SK, lot.pendingUntil)
+        : dueIndexKeys('EXPIRES', key.PK, key.SK, lot.expiresAt)),
     entity: 'lot',
     shop,
     customerId,
