@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { fixture, paidOrder, refund } from '../support/fixtures.ts';
+import { paidOrder, refund } from '../support/fixtures.ts';
+import { SAMPLE_CANCELLATION, SAMPLE_CUSTOMER, SAMPLE_ORDER_TO_CANCEL, SAMPLE_PAID_ORDER, SAMPLE_REFUND } from '../support/shopify-samples.ts';
 import { json, testService, webhookRequest } from '../support/http.ts';
 
 type Service = Awaited<ReturnType<typeof testService>>;
@@ -16,11 +17,11 @@ describe('POST /webhooks/shopify', () => {
     service = await testService('2025-04-10T00:00:00Z');
   });
 
-  it('earns on Shopify’s example paid order', async () => {
-    const response = await service.webhook('orders/paid', fixture('orders_paid'));
+  it('earns on a paid order in Shopify’s shape, rounding down', async () => {
+    const response = await service.webhook('orders/paid', SAMPLE_PAID_ORDER);
     expect(response.status).toBe(200);
-    expect(await json(response)).toMatchObject({ outcome: 'applied', points: 199 });
-    expect(await service.member('1073339470')).toMatchObject({ balance: 199, tier: 'Bronze', nextTier: { name: 'Silver', remaining: '301.00' } });
+    expect(await json(response)).toMatchObject({ outcome: 'applied', points: 81 });
+    expect(await service.member('7390254018811')).toMatchObject({ balance: 81, tier: 'Bronze', nextTier: { name: 'Silver', remaining: '418.25' } });
   });
 
   it('answers a repeated delivery 200 with no second effect', async () => {
@@ -96,24 +97,22 @@ describe('POST /webhooks/shopify', () => {
     expect(await service.member('8501')).toMatchObject({ balance: 75, tierSpend: '75.00' });
   });
 
-  it('reverses Shopify’s example refund, then its cancellation, against the order', async () => {
-    const order = fixture('orders_cancelled');
-    await service.webhook('orders/paid', { ...order, cancelled_at: null, financial_status: 'paid', refunds: [] });
-    expect((await service.member('207119551')).balance).toBe(597);
-    // 391.33 of 597.00 refunded: floor(597 × 39133 / 59700) = 391 points.
-    const refunded = await service.webhook('refunds/create', fixture('refunds_create'));
-    expect(await json(refunded)).toMatchObject({ outcome: 'applied', points: -391 });
-    expect((await service.member('207119551')).balance).toBe(206);
-    const cancelled = await service.webhook('orders/cancelled', order);
-    expect(await json(cancelled)).toMatchObject({ outcome: 'applied', points: -206 });
-    expect((await service.member('207119551')).balance).toBe(0);
+  it('reverses a refund of some lines, then the order’s cancellation', async () => {
+    await service.webhook('orders/paid', SAMPLE_ORDER_TO_CANCEL);
+    expect((await service.member('7390254100002')).balance).toBe(264);
+    // 152.91 of 264.00 refunded: floor(264 × 15291 / 26400) = 152 points.
+    const refunded = await service.webhook('refunds/create', SAMPLE_REFUND);
+    expect(await json(refunded)).toMatchObject({ outcome: 'applied', points: -152 });
+    expect((await service.member('7390254100002')).balance).toBe(112);
+    const cancellation = await service.webhook('orders/cancelled', SAMPLE_CANCELLATION);
+    expect(await json(cancellation)).toMatchObject({ outcome: 'applied', points: -112 });
+    expect((await service.member('7390254100002')).balance).toBe(0);
   });
 
   it('enrolls with the signup bonus on customers/create, once', async () => {
-    const customer = fixture('customers_create');
-    await service.webhook('customers/create', customer);
-    await service.webhook('customers/create', customer);
-    const member = await service.member('1073339458');
+    await service.webhook('customers/create', SAMPLE_CUSTOMER);
+    await service.webhook('customers/create', SAMPLE_CUSTOMER);
+    const member = await service.member('7390254200003');
     expect(member.balance).toBe(100);
   });
 

@@ -1,15 +1,26 @@
-/** Shopify's own example payloads, from ../shared/fixtures/shopify (beside this repository). */
+/**
+ * Small webhook bodies in the shape Shopify sends, for tests that need many of them. Complete
+ * sample payloads (every field a reader may look at) are in `shopify-samples.ts`.
+ */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures/shopify');
-
 export type Json = Record<string, any>;
 
-export function fixture(name: 'orders_paid' | 'orders_create' | 'orders_cancelled' | 'refunds_create' | 'customers_create' | 'app_uninstalled'): Json {
+/**
+ * @deprecated Reads ../shared/fixtures, which a fresh clone does not have. Only
+ * tests/integration/privacy.test.ts still calls it (for `appUninstalled()` of shopify-samples.ts);
+ * remove it once that file no longer does. Published examples are replayed by
+ * tests/unit/published-examples.test.ts alone.
+ */
+export function fixture(name: 'app_uninstalled'): Json {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures/shopify');
   return JSON.parse(readFileSync(resolve(root, `${name}.json`), 'utf8')) as Json;
 }
+
+/** The id of an order's only line in `paidOrder`, so a `refund` can name it. */
+export const lineItemId = (orderId: number) => orderId * 10 + 1;
 
 /** A paid order in the shape Shopify sends, small enough to read in a test. */
 export function paidOrder(options: { id: number; customerId?: number | null; subtotal: string; at: string; taxesIncluded?: boolean; tax?: string; currency?: string }): Json {
@@ -26,7 +37,17 @@ export function paidOrder(options: { id: number; customerId?: number | null; sub
     subtotal_price_set: set(options.subtotal),
     total_tax: options.tax ?? '0.00',
     taxes_included: options.taxesIncluded ?? false,
-    line_items: [{ price: options.subtotal, quantity: 1, tax_lines: options.tax ? [{ price: options.tax, price_set: set(options.tax) }] : [] }],
+    line_items: [
+      {
+        id: lineItemId(options.id),
+        price: options.subtotal,
+        price_set: set(options.subtotal),
+        quantity: 1,
+        gift_card: false,
+        tax_lines: options.tax ? [{ price: options.tax, price_set: set(options.tax) }] : [],
+        discount_allocations: [],
+      },
+    ],
     shipping_lines: [{ price: '9.99', price_set: set('9.99') }],
     discount_codes: [],
     customer:
@@ -42,7 +63,7 @@ export function refund(options: { id: number; orderId: number; subtotal: string 
     order_id: options.orderId,
     created_at: options.at,
     processed_at: options.at,
-    refund_line_items: [{ quantity: 1, subtotal: options.subtotal, total_tax: options.tax ?? 0 }],
+    refund_line_items: [{ quantity: 1, line_item_id: lineItemId(options.orderId), line_item: { id: lineItemId(options.orderId), gift_card: false }, subtotal: options.subtotal, total_tax: options.tax ?? 0 }],
     transactions: [],
   };
 }

@@ -1,24 +1,40 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidPayloadError } from '../../shared/shopify/errors.ts';
 import { parseJson, toEvent } from '../../shared/shopify/webhook-events.ts';
-import { fixture, paidOrder } from '../support/fixtures.ts';
+import { toMinorUnits } from '../../shared/money/money.ts';
+import { paidOrder } from '../support/fixtures.ts';
+import { SAMPLE_CANCELLATION, SAMPLE_CUSTOMER, SAMPLE_DISCOUNTED_ORDER, SAMPLE_PAID_ORDER, SAMPLE_REFUND } from '../support/shopify-samples.ts';
+
+/**
+ * A refund event's amounts in minor units, whether it carries them as totals or line by line (the
+ * event is being reshaped into lines, gift cards left out; then only the second branch is needed).
+ */
+function refunded(event: object): { subtotalMinor: number; taxMinor: number } {
+  const e = event as { subtotalMinor?: number; taxMinor?: number; currency?: string; lines?: { subtotal: string | number; tax: string | number }[] };
+  if (!e.lines) return { subtotalMinor: e.subtotalMinor!, taxMinor: e.taxMinor! };
+  const minor = (value: string | number) => toMinorUnits(value, e.currency ?? 'USD');
+  return {
+    subtotalMinor: e.lines.reduce((sum, line) => sum + minor(line.subtotal), 0),
+    taxMinor: e.lines.reduce((sum, line) => sum + minor(line.tax), 0),
+  };
+}
 
 describe('webhook payloads', () => {
-  it('read Shopify’s paid order: subtotal in shop money, dated by processed_at in UTC', () => {
-    expect(toEvent('orders/paid', fixture('orders_paid'))).toMatchObject({
+  it('read a paid order: subtotal in shop money, dated by processed_at in UTC', () => {
+    expect(toEvent('orders/paid', SAMPLE_PAID_ORDER)).toMatchObject({
       kind: 'order-paid',
-      orderId: '1073459972',
-      customerId: '1073339470',
-      at: '2025-04-02T16:31:05.000Z',
+      orderId: '5820417302571',
+      customerId: '7390254018811',
+      at: '2025-04-03T13:14:27.000Z',
       currency: 'USD',
-      subtotalMinor: 19900,
+      subtotalMinor: 8175,
       taxesIncluded: false,
       discountCodes: [],
     });
   });
 
   it('take the subtotal after discounts', () => {
-    expect(toEvent('orders/paid', fixture('orders_create'))).toMatchObject({ subtotalMinor: 18109, discountCodes: ['FAKE30'] });
+    expect(toEvent('orders/paid', SAMPLE_DISCOUNTED_ORDER)).toMatchObject({ subtotalMinor: 13500, discountCodes: ['SPRING15'] });
   });
 
   it('take out item tax where prices include it, and leave shipping out', () => {
@@ -27,31 +43,35 @@ describe('webhook payloads', () => {
   });
 
   it('read a refund whose line subtotals are JSON numbers', () => {
-    expect(toEvent('refunds/create', fixture('refunds_create'))).toEqual({
-      kind: 'refund-created',
-      refundId: '509562969',
-      orderId: '450789469',
-      at: '2025-04-02T16:38:15.000Z',
-      subtotalMinor: 39133,
-      taxMinor: 796,
-    });
+    const expected = { kind: 'refund-created', refundId: '9120330001', orderId: '5820417400001', at: '2025-04-05T15:20:03.000Z' };
+    const event = toEvent('refunds/create', SAMPLE_REFUND);
+    expect(event).toMatchObject(expected);
+    expect(refunded(event)).toEqual({ subtotalMinor: 15291, taxMinor: 1223 });
+    // Without the `_set` twins, the numbers alone give the same.
+    const numbersOnly = {
+      ...SAMPLE_REFUND,
+      refund_line_items: SAMPLE_REFUND.refund_line_items.map(({ subtotal_set: _s, total_tax_set: _t, ...line }: Record<string, unknown>) => line),
+    };
+    const fromNumbers = toEvent('refunds/create', numbersOnly);
+    expect(fromNumbers).toMatchObject(expected);
+    expect(refunded(fromNumbers)).toEqual({ subtotalMinor: 15291, taxMinor: 1223 });
   });
 
   it('read a cancellation, dated by cancelled_at', () => {
-    expect(toEvent('orders/cancelled', fixture('orders_cancelled'))).toEqual({
+    expect(toEvent('orders/cancelled', SAMPLE_CANCELLATION)).toMatchObject({
       kind: 'order-cancelled',
-      orderId: '450789469',
-      customerId: '207119551',
-      at: '2025-04-02T16:31:21.000Z',
+      orderId: '5820417400001',
+      customerId: '7390254100002',
+      at: '2025-04-06T14:02:11.000Z',
     });
   });
 
   it('read a customer with contact data and marketing consent', () => {
-    expect(toEvent('customers/create', fixture('customers_create'))).toMatchObject({
+    expect(toEvent('customers/create', SAMPLE_CUSTOMER)).toMatchObject({
       kind: 'customer-created',
-      customerId: '1073339458',
-      createdAt: '2025-04-02T16:23:46.000Z',
-      contact: { email: 'steve.lastnameson@example.com', firstName: 'Steve', emailMarketing: 'not_subscribed' },
+      customerId: '7390254200003',
+      createdAt: '2025-04-02T13:45:12.000Z',
+      contact: { email: 'mira.okafor@example.com', firstName: 'Mira', lastName: 'Okafor', emailMarketing: 'subscribed' },
     });
   });
 
@@ -59,7 +79,7 @@ describe('webhook payloads', () => {
     expect(() => parseJson('{nope')).toThrow(InvalidPayloadError);
     expect(() => toEvent('orders/paid', { id: 'x' })).toThrow(InvalidPayloadError);
     expect(() => toEvent('orders/paid', [])).toThrow(InvalidPayloadError);
-    expect(() => toEvent('refunds/create', { ...fixture('refunds_create'), refund_line_items: [{ subtotal: 'lots' }] })).toThrow(InvalidPayloadError);
-    expect(() => toEvent('orders/paid', { ...fixture('orders_paid'), subtotal_price_set: null, subtotal_price: 1e308 })).toThrow(InvalidPayloadError);
+    expect(() => toEvent('refunds/create', { ...SAMPLE_REFUND, refund_line_items: [{ subtotal: 'lots' }] })).toThrow(InvalidPayloadError);
+    expect(() => toEvent('orders/paid', { ...SAMPLE_PAID_ORDER, subtotal_price_set: null, subtotal_price: 1e308 })).toThrow(InvalidPayloadError);
   });
 });
