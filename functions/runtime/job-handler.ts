@@ -14,7 +14,7 @@ const noMessages: Notifier = {
 };
 
 export function jobHandler(name: string, notifier: Notifier = noMessages, exports?: DataExportSink) {
-  const deps = { store: createStore(), discounts: adminClientFromEnv(process.env), notifier, ...(exports ? { exports } : {}) };
+  const deps = { store: createStore(), discounts: adminClientFromEnv(process.env), notifier, logger, ...(exports ? { exports } : {}) };
   return async (): Promise<Record<string, unknown>> => {
     const result = await runJob(name, deps, new Date());
     logger.info('job finished', result);

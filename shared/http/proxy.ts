@@ -83,7 +83,7 @@ export function proxyRoutes(deps: ApiDeps) {
         const { view, replayed } = await redeemReward(
           deps.store,
           { shop: c.get('shop'), customerId: c.get('customerId')!, rewardId: parsed.data.rewardId, now: c.get('now'), ...(idempotencyKey ? { idempotencyKey } : {}) },
-          { issuer: deps.discounts },
+          { issuer: deps.discounts, log: deps.logger },
         );
         if (replayed) c.header('idempotent-replayed', 'true');
         return c.json(view, 201);

@@ -3,7 +3,7 @@
  * EventBridge Scheduler schedule; locally `POST /dev/jobs/:name?now=` runs one. Every job takes
  * its clock as an argument.
  */
-import { retryPendingCoupons } from '../rewards/issue-coupons.ts';
+import { retryPendingCoupons, type OutboxLog } from '../rewards/issue-coupons.ts';
 import { activatePendingPoints } from './activate.ts';
 import { expireLots } from './expire.ts';
 import { sendReminders } from './remind.ts';
@@ -20,6 +20,8 @@ export interface JobDeps {
   notifier: Notifier;
   /** Where `export-data` writes: the outbox locally, the export bucket in the cloud. */
   exports?: DataExportSink;
+  /** Where jobs log what a person may need to see (the coupon outbox's waits); JSON lines on the console if absent. */
+  logger?: OutboxLog;
 }
 
 export type Job = (deps: JobDeps, now: Date) => Promise<Record<string, unknown>>;
@@ -39,7 +41,7 @@ export const jobs: Record<string, Job> = {
     return { ...(await writeQueuedExports(deps.store, deps.exports, now)) };
   },
   /** Creates pending coupons in Shopify: the outbox of redemptions Shopify could not take at once. */
-  'issue-coupons': async (deps, now) => ({ ...(await retryPendingCoupons(deps.store, deps.discounts, now)) }),
+  'issue-coupons': async (deps, now) => ({ ...(await retryPendingCoupons(deps.store, deps.discounts, now, deps.logger ? { log: deps.logger } : {})) }),
 };
 
 export class UnknownJobError extends Error {

@@ -26,6 +26,11 @@ export interface Coupon {
   attempts: number;
   nextAttemptAt?: string;
   lastError?: string;
+  /**
+   * An earlier try may have created the discount in Shopify (its answer was lost, or Shopify said
+   * the code was taken and did not show it). Such a coupon is issued or stays pending, never refunded.
+   */
+  mayExistInShopify?: true;
   shopifyDiscountId?: string;
   usedAt?: string;
   usedOrderId?: string;

@@ -1,7 +1,9 @@
 /**
  * The coupon outbox: a pending coupon is created in Shopify now if possible, else retried later
  * with backoff (honouring Shopify's own `Retry-After` and query-cost refill). A coupon Shopify
- * refuses for good is marked failed and its points come back to the member.
+ * refuses for good is marked failed and its points come back to the member; one Shopify may
+ * already have (a lost answer) is never refunded. Every time a coupon is left pending, and when
+ * one fails for good, the outbox logs one line saying why.
  */
 import { addDays } from '../clock.ts';
 import type { DiscountIssuer } from '../shopify/admin-graphql.ts';
@@ -17,7 +19,25 @@ export function backoffMs(attempts: number): number {
   return Math.min(MAX_BACKOFF_MS, 30_000 * 2 ** Math.max(0, attempts - 1));
 }
 
-export async function issueCoupon(store: LoyaltyStore, issuer: DiscountIssuer, coupon: Coupon, shop: Shop, now: Date): Promise<Coupon> {
+/**
+ * Where the outbox says, as one structured line, why a coupon is still pending and when one fails
+ * for good. The shop and the code, never the customer. Powertools' `Logger` fits it.
+ */
+export interface OutboxLog {
+  warn(message: string, attributes: Record<string, unknown>): void;
+  error(message: string, attributes: Record<string, unknown>): void;
+}
+
+/** One JSON line on the console, for a caller that has no logger of its own (the local server's jobs). */
+export const consoleOutboxLog: OutboxLog = {
+  warn: (message, attributes) => console.warn(JSON.stringify({ level: 'WARN', message, ...attributes })),
+  error: (message, attributes) => console.error(JSON.stringify({ level: 'ERROR', message, ...attributes })),
+};
+
+/** What a log line says about a coupon: nothing about its customer. */
+const described = (coupon: Coupon) => ({ shop: coupon.shop, code: coupon.code, rewardId: coupon.rewardId, source: coupon.source, attempts: coupon.attempts });
+
+export async function issueCoupon(store: LoyaltyStore, issuer: DiscountIssuer, coupon: Coupon, shop: Shop, now: Date, log: OutboxLog = consoleOutboxLog): Promise<Coupon> {
   if (coupon.status !== 'pending') return coupon;
   // An uninstalled shop's coupons can no longer be created: their points go back.
   const result = shop.active ? await issuer.issue(coupon, shop) : ({ kind: 'rejected', reason: 'the shop uninstalled the app' } as const);
@@ -27,14 +47,30 @@ export async function issueCoupon(store: LoyaltyStore, issuer: DiscountIssuer, c
     const issued: Coupon = { ...rest, status: 'issued', attempts, shopifyDiscountId: result.discountId };
     return (await store.saveCoupon(issued, 'pending')) ? issued : ((await store.getCoupon(coupon.shop, coupon.code)) ?? issued);
   }
-  if (result.kind === 'retry' && attempts < MAX_ISSUE_ATTEMPTS) {
-    const wait = Math.max(result.afterMs, backoffMs(attempts));
-    const waiting: Coupon = { ...coupon, attempts, lastError: result.reason, nextAttemptAt: new Date(now.getTime() + wait).toISOString() };
-    return (await store.saveCoupon(waiting, 'pending')) ? waiting : ((await store.getCoupon(coupon.shop, coupon.code)) ?? waiting);
+  const mayExist = coupon.mayExistInShopify === true || (result.kind === 'retry' && result.mayExist === true);
+  // A coupon Shopify may already have is never given up: refunding it could leave the customer
+  // with the discount and the points. It waits (at the longest backoff) for a person or Shopify.
+  if ((result.kind === 'retry' && attempts < MAX_ISSUE_ATTEMPTS) || mayExist) {
+    const wait = Math.max(result.kind === 'retry' ? result.afterMs : 0, backoffMs(attempts));
+    const waiting: Coupon = { ...coupon, attempts, lastError: result.reason, nextAttemptAt: new Date(now.getTime() + wait).toISOString(), ...(mayExist ? { mayExistInShopify: true as const } : {}) };
+    if (!(await store.saveCoupon(waiting, 'pending'))) return (await store.getCoupon(coupon.shop, coupon.code)) ?? waiting;
+    log.warn('coupon still pending', {
+      ...described(waiting),
+      reason: result.reason,
+      nextAttemptAt: waiting.nextAttemptAt,
+      ...(mayExist ? { mayExistInShopify: true } : {}),
+      ...(attempts >= MAX_ISSUE_ATTEMPTS ? { needsAttention: 'past the last try, but Shopify may have the discount: not refunded' } : {}),
+    });
+    return waiting;
   }
   const { nextAttemptAt: _never, ...rest } = coupon;
   const failed: Coupon = { ...rest, status: 'failed', attempts, lastError: result.reason };
-  if (coupon.points === 0) return (await store.saveCoupon(failed, 'pending')) ? failed : coupon;
+  const failedForGood = () => log.error('coupon failed for good; its points went back', { ...described(failed), reason: result.reason, pointsReturned: coupon.points });
+  if (coupon.points === 0) {
+    if (!(await store.saveCoupon(failed, 'pending'))) return coupon;
+    failedForGood();
+    return failed;
+  }
   const lotId = `refund:${coupon.code}`;
   // The refund itself is an ADD; the balance shown on the entry is as of this read.
   const member = await store.getMember(coupon.shop, coupon.customerId);
@@ -51,7 +87,7 @@ export async function issueCoupon(store: LoyaltyStore, issuer: DiscountIssuer, c
   };
   // The refund is an ADD on the balance; its figures move as if the member gave the points back.
   const stats = member ? statsFor({ member: { ...member, balance: member.balance + coupon.points }, lots: [lot], entries: [entry] }, { member }) : [];
-  await store.refundCoupon(failed, { lot, entry, stats });
+  if (await store.refundCoupon(failed, { lot, entry, stats })) failedForGood();
   return failed;
 }
 
@@ -63,7 +99,8 @@ export interface OutboxRun {
 }
 
 /** The `issue-coupons` job: every pending coupon whose next try is due, at most `limit`. */
-export async function retryPendingCoupons(store: LoyaltyStore, issuer: DiscountIssuer, now: Date, limit = 100): Promise<OutboxRun> {
+export async function retryPendingCoupons(store: LoyaltyStore, issuer: DiscountIssuer, now: Date, options: { limit?: number; log?: OutboxLog } = {}): Promise<OutboxRun> {
+  const { limit = 100, log = consoleOutboxLog } = options;
   const run: OutboxRun = { tried: 0, issued: 0, waiting: 0, failed: 0 };
   const shops = new Map<string, Shop | undefined>();
   for (const due of await store.dueCoupons(now, limit)) {
@@ -72,7 +109,7 @@ export async function retryPendingCoupons(store: LoyaltyStore, issuer: DiscountI
     const shop = shops.get(due.shop);
     if (!coupon || !shop || coupon.status !== 'pending') continue;
     run.tried++;
-    const after = await issueCoupon(store, issuer, coupon, shop, now);
+    const after = await issueCoupon(store, issuer, coupon, shop, now, log);
     if (after.status === 'issued') run.issued++;
     else if (after.status === 'failed') run.failed++;
     else run.waiting++;

@@ -9,7 +9,7 @@ import type { DiscountIssuer } from '../shopify/admin-graphql.ts';
 import type { LoyaltyStore, Shop } from '../store/ports.ts';
 import { couponPrefix, randomCouponCode, type CodeGenerator } from './coupon-code.ts';
 import { couponView, type Coupon } from './coupon.ts';
-import { issueCoupon } from './issue-coupons.ts';
+import { issueCoupon, type OutboxLog } from './issue-coupons.ts';
 import { redeem } from './redeem.ts';
 import { withStats } from '../kpis/stats.ts';
 
@@ -28,6 +28,8 @@ export interface RedeemOptions {
   issuer: DiscountIssuer;
   codes?: CodeGenerator;
   retry?: RetryPolicy;
+  /** Where a coupon left pending says why. */
+  log?: OutboxLog;
 }
 
 export async function redeemReward(store: LoyaltyStore, request: RedeemRequest, options: RedeemOptions): Promise<{ view: RedemptionView; replayed: boolean }> {
@@ -52,7 +54,7 @@ export async function redeemReward(store: LoyaltyStore, request: RedeemRequest, 
     // `duplicate`: the same key won a race, and the next attempt answers with its coupon.
     // `conflict`: the balance or the code changed under us; read again.
     if (result !== 'committed') return 'conflict';
-    const issued = await issueCoupon(store, options.issuer, coupon, shop, now);
+    const issued = await issueCoupon(store, options.issuer, coupon, shop, now, options.log);
     return { view: { ...view, status: issued.status }, replayed: false };
   }, retry);
 }

@@ -9,9 +9,14 @@ import type { Shop } from '../store/ports.ts';
 
 export const ADMIN_API_VERSION = '2025-10';
 
+/**
+ * `retry` with `mayExist`: Shopify may already have the discount (a create whose answer was lost,
+ * or a code Shopify says is taken that the look-up does not find): such a coupon is never given up
+ * and refunded, or the customer could have both the discount and the points.
+ */
 export type IssueResult =
   | { kind: 'issued'; discountId: string }
-  | { kind: 'retry'; afterMs: number; reason: string }
+  | { kind: 'retry'; afterMs: number; reason: string; mayExist?: true }
   | { kind: 'rejected'; reason: string };
 
 /** The port: where coupons become real discounts. */
@@ -94,9 +99,12 @@ export class ShopifyAdminClient implements DiscountIssuer {
     // A retry after a lost answer finds its own code taken: the discount exists, look it up.
     if (userErrors.some((error) => error.code === 'TAKEN')) {
       const lookup = await this.post(shop.shop, token, BY_CODE, { code: coupon.code });
-      if ('kind' in lookup) return lookup;
+      if ('kind' in lookup) return lookup.kind === 'retry' ? { ...lookup, mayExist: true } : { kind: 'retry', afterMs: 5 * 60_000, reason: `the code is TAKEN and its look-up failed: ${lookup.reason}`, mayExist: true };
       const existing = (lookup.data?.codeDiscountNodeByCode as { id: string } | null | undefined)?.id;
       if (existing) return { kind: 'issued', discountId: existing };
+      // Taken, yet not found: our own earlier create may not show yet. Never a refusal (the points
+      // would come back while the discount may exist): ask again later.
+      return { kind: 'retry', afterMs: 5 * 60_000, reason: 'the code is TAKEN but no discount with it was found yet', mayExist: true };
     }
     return { kind: 'rejected', reason: userErrors.map((error) => `${error.code ?? 'ERROR'}: ${error.message}`).join('; ') || 'no discount in the answer' };
   }
@@ -112,7 +120,9 @@ export class ShopifyAdminClient implements DiscountIssuer {
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 5_000),
       });
     } catch (error) {
-      return { kind: 'retry', afterMs: 30_000, reason: `Shopify did not answer: ${error instanceof Error ? error.name : 'error'}` };
+      // A timeout may come after Shopify acted on the call; a refused connection never does.
+      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      return { kind: 'retry', afterMs: 30_000, reason: `Shopify did not answer: ${error instanceof Error ? error.name : 'error'}`, ...(timedOut ? { mayExist: true as const } : {}) };
     }
     if (response.status === 429) {
       const seconds = Number(response.headers.get('retry-after'));

@@ -235,3 +235,78 @@ describe('rate limits', () => {
     expect((await answer()).status).toBe(429);
   });
 });
+
+describe('coupons whose answer from Shopify was lost', () => {
+  const outboxLog = () => {
+    const lines: { level: string; message: string; attributes: Record<string, unknown> }[] = [];
+    const log = {
+      warn: (message: string, attributes: Record<string, unknown>) => void lines.push({ level: 'WARN', message, attributes }),
+      error: (message: string, attributes: Record<string, unknown>) => void lines.push({ level: 'ERROR', message, attributes }),
+    };
+    return { lines, log };
+  };
+
+  it('keeps a coupon pending, points spent, when Shopify says its code is taken but no discount has it', async () => {
+    const customerId = await memberWith(500);
+    fake.next = ['taken'];
+    const body = await json(await service.redeem(customerId, 'five-off'));
+    expect(body.status).toBe('pending');
+    expect((await service.member(customerId)).balance).toBe(0);
+    const coupon = await service.store.getCoupon(SHOP, body.code);
+    expect(coupon).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(coupon?.nextAttemptAt).toBeDefined();
+    const activity = await json(await service.proxy('/member/activity', { customerId }));
+    expect(activity.entries.filter((entry: { reason?: string }) => entry.reason === 'coupon-refused')).toEqual([]);
+    // Once Shopify shows the discount (or takes the code), the outbox finishes it.
+    await runJob('issue-coupons', '2026-06-01T13:00:00Z');
+    expect(await service.store.getCoupon(SHOP, body.code)).toMatchObject({ status: 'issued', shopifyDiscountId: fake.discounts.get(body.code)?.id });
+  });
+
+  it('never gives the points back for a taken code, even past the last try, and says why it waits', async () => {
+    const { MAX_ISSUE_ATTEMPTS, retryPendingCoupons } = await import('../../shared/rewards/issue-coupons.ts');
+    const customerId = await memberWith(500);
+    fake.next = ['throttle-429'];
+    const { code } = await json(await service.redeem(customerId, 'five-off'));
+    const pending = (await service.store.getCoupon(SHOP, code))!;
+    expect(await service.store.saveCoupon({ ...pending, attempts: MAX_ISSUE_ATTEMPTS - 1, nextAttemptAt: '2026-06-01T12:00:30.000Z' }, 'pending')).toBe(true);
+    const discounts = new ShopifyAdminClient({ accessToken: (shop) => shop.adminAccessToken, endpoint: () => fake.url, timeoutMs: 300 });
+    const { lines, log } = outboxLog();
+    fake.next = ['taken'];
+    expect(await retryPendingCoupons(service.store, discounts, new Date('2026-06-01T12:01:00Z'), { log })).toMatchObject({ tried: 1, waiting: 1, failed: 0 });
+    expect(await service.store.getCoupon(SHOP, code)).toMatchObject({ status: 'pending', attempts: MAX_ISSUE_ATTEMPTS });
+    expect((await service.member(customerId)).balance).toBe(0);
+    expect(lines).toEqual([
+      { level: 'WARN', message: 'coupon still pending', attributes: expect.objectContaining({ shop: SHOP, code, attempts: MAX_ISSUE_ATTEMPTS, reason: expect.stringContaining('TAKEN') }) },
+    ]);
+    expect(JSON.stringify(lines)).not.toContain(customerId);
+    expect(JSON.stringify(lines)).not.toContain('@');
+  });
+
+  it('logs one line per coupon left pending, with the shop and why, and one when it fails for good', async () => {
+    const { retryPendingCoupons } = await import('../../shared/rewards/issue-coupons.ts');
+    const discounts = new ShopifyAdminClient({ accessToken: (shop) => shop.adminAccessToken, endpoint: () => fake.url, timeoutMs: 300 });
+    const customerId = await memberWith(1500);
+    const codes: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      fake.next = ['error-500'];
+      codes.push((await json(await service.redeem(customerId, 'five-off'))).code);
+    }
+    const { lines, log } = outboxLog();
+    fake.next = ['throttle-429', 'taken', 'user-error'];
+    expect(await retryPendingCoupons(service.store, discounts, new Date('2026-06-01T14:00:00Z'), { log })).toMatchObject({ tried: 3, waiting: 2, failed: 1 });
+    expect(lines.map((line) => [line.level, line.message, line.attributes.shop])).toEqual([
+      ['WARN', 'coupon still pending', SHOP],
+      ['WARN', 'coupon still pending', SHOP],
+      ['ERROR', 'coupon failed for good; its points went back', SHOP],
+    ]);
+    expect(lines.map((line) => line.attributes.reason)).toEqual([expect.stringContaining('throttled'), expect.stringContaining('TAKEN'), expect.stringContaining('INVALID')]);
+    // Without an access token the coupon waits, and says so.
+    const shop = (await service.store.getShop(SHOP))!;
+    const noToken = new ShopifyAdminClient({ accessToken: () => undefined, endpoint: () => fake.url });
+    const { issueCoupon } = await import('../../shared/rewards/issue-coupons.ts');
+    const waiting = (await service.store.getCoupons(SHOP, codes)).find((coupon) => coupon.status === 'pending')!;
+    const tokenless = outboxLog();
+    expect(await issueCoupon(service.store, noToken, waiting, shop, new Date('2026-06-02T14:00:00Z'), tokenless.log)).toMatchObject({ status: 'pending' });
+    expect(tokenless.lines).toMatchObject([{ level: 'WARN', attributes: { shop: SHOP, reason: expect.stringContaining('access token') } }]);
+  });
+});

@@ -1,12 +1,14 @@
 /**
  * A small fake of Shopify's Admin GraphQL API on loopback: it checks the path, the access token
  * and the mutation, keeps the discount codes it created, and can be told to throttle, fail, or
- * create a discount and then lose the answer (hang past the client's timeout).
+ * create a discount and then lose the answer (hang past the client's timeout), or answer that the
+ * code is taken while its look-up finds nothing (`taken`: a create of ours that Shopify has but does
+ * not show yet).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Behaviour = 'ok' | 'throttle-429' | 'throttle-cost' | 'error-500' | 'create-then-hang' | 'user-error';
+export type Behaviour = 'ok' | 'throttle-429' | 'throttle-cost' | 'error-500' | 'create-then-hang' | 'user-error' | 'taken';
 
 export interface RecordedCall {
   token: string | undefined;
@@ -59,6 +61,8 @@ export async function startFakeShopifyAdmin(token = 'shpat_test_token'): Promise
           });
         case 'error-500':
           return send(500, { errors: 'Internal Server Error' });
+        case 'taken':
+          return send(200, { data: { [mutation]: { codeDiscountNode: null, userErrors: [{ field: ['basicCodeDiscount', 'code'], code: 'TAKEN', message: 'Code must be unique. Please try a different code.' }] } } });
         case 'user-error':
           return send(200, { data: { [mutation]: { codeDiscountNode: null, userErrors: [{ field: ['basicCodeDiscount', 'customerGets'], code: 'INVALID', message: 'Value is invalid' }] } } });
       }
