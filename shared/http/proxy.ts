@@ -15,6 +15,7 @@ import { redeemReward } from '../rewards/redeem-reward.ts';
 import { feedbackStats } from '../kpis/stats.ts';
 import { enforceRateLimit, FEEDBACK_LIMIT, REDEMPTION_LIMIT } from './rate-limits.ts';
 import { randomUUID } from 'node:crypto';
+import { retryOnConflict } from '../store/retry.ts';
 import { isShopDomain } from './shop-domain.ts';
 import { memberView, publicProgram } from './views.ts';
 
@@ -101,7 +102,11 @@ export function proxyRoutes(deps: ApiDeps) {
         const comment = parsed.data.comment?.trim();
         const feedback = { id: randomUUID(), customerId: c.get('customerId')!, score, at: c.get('now').toISOString(), ...(comment ? { comment } : {}) };
         const shop = c.get('shop').shop;
-        await deps.store.commit({ shop, change: { lots: [], entries: [], feedback, stats: feedbackStats(feedback) }, idempotencyKeys: [], now: c.get('now') });
+        // A conflict stored nothing: write again. Still conflicting after every try, BusyError is a 503.
+        await retryOnConflict(async () => {
+          const result = await deps.store.commit({ shop, change: { lots: [], entries: [], feedback, stats: feedbackStats(feedback) }, idempotencyKeys: [], now: c.get('now') });
+          return result === 'conflict' ? 'conflict' : result;
+        });
         return c.json({ score, ...(comment ? { comment } : {}) }, 201);
       },
     );
