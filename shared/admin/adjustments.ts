@@ -7,8 +7,8 @@ import { addDays } from '../clock.ts';
 import type { Change } from '../earning/change.ts';
 import { credit, newMember } from '../earning/members.ts';
 import type { Member } from '../ledger/types.ts';
-import { InsufficientPointsError } from '../rewards/errors.ts';
 import type { Shop } from '../store/ports.ts';
+import { AdjustmentBelowZeroError } from './errors.ts';
 
 export interface Adjustment {
   points: number;
@@ -26,7 +26,7 @@ export function adjustPoints(ctx: { shop: Shop; customerId: string; member?: Mem
     return { member: next, lots: [lot], entries: [{ ...entry, points: adjustment.points, balanceAfter: next.balance }] };
   }
   const taken = -adjustment.points;
-  if (member.balance < taken) throw new InsufficientPointsError(member.balance, taken);
+  if (member.balance < taken) throw new AdjustmentBelowZeroError(member.balance, taken);
   const next = { ...member, balance: member.balance - taken, consumed: member.consumed + taken };
   return { member: next, lots: [], entries: [{ ...entry, points: -taken, balanceAfter: next.balance }], memberMinBalance: taken };
 }

@@ -8,7 +8,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import * as z from 'zod/mini';
 import { adjustPoints } from '../admin/adjustments.ts';
-import { updateProgram } from '../admin/program-settings.ts';
+import { AdjustmentBelowZeroError } from '../admin/errors.ts';
+import { programFromBody, programSettingsView, updateProgram } from '../admin/program-settings.ts';
+import { InvalidProgramError } from '../program/program.ts';
 import { newShop } from '../earning/shops.ts';
 import { InvalidSessionTokenError, verifySessionToken, type SessionUser } from '../shopify/session-token.ts';
 import type { Shop } from '../store/ports.ts';
@@ -61,14 +63,22 @@ export function adminRoutes(deps: ApiDeps) {
   return new Hono<AdminEnv>()
     .use(sessionToken)
     .use(bodyLimit({ maxSize: 256 * 1024, onError: (c) => problem(c, 413, 'payload-too-large', 'admin bodies are limited to 256 KiB') }))
-    .get('/program', async (c) => {
-      const shop = await shopOf(c.get('user').shop, c.get('now'));
-      return c.json({ version: shop.programVersion, active: shop.active, program: shop.program });
-    })
+    .get('/program', async (c) => c.json(programSettingsView(await shopOf(c.get('user').shop, c.get('now')))))
     .put('/program', async (c) => {
       const { shop: domain, userId } = c.get('user');
-      const shop = await updateProgram(deps.store, { shop: domain, program: await jsonBody(c.req.raw), userId, now: c.get('now') });
-      return c.json({ version: shop.programVersion, active: shop.active, program: shop.program });
+      const log = deps.logger.createChild({ persistentKeys: { shop: domain, userId } });
+      let program;
+      try {
+        // Validated whole, before anything is read: 422 with every problem listed, nothing changed.
+        program = programFromBody(await jsonBody(c.req.raw));
+      } catch (error) {
+        if (error instanceof InvalidProgramError) log.info('program not saved: invalid', { errorType: error.type, problemPaths: error.problems.map((p) => p.path) });
+        throw error;
+      }
+      const { shop, saved, changedSections } = await updateProgram(deps.store, { shop: domain, program, userId, now: c.get('now') });
+      if (saved) log.info('program saved', { version: shop.programVersion, changedSections });
+      else log.info('program unchanged; no new version', { version: shop.programVersion });
+      return c.json(programSettingsView(shop));
     })
     .get('/kpis', async (c) => {
       const now = c.get('now');
@@ -129,11 +139,19 @@ export function adminRoutes(deps: ApiDeps) {
       }
       const now = c.get('now');
       const id = randomUUID();
-      const change = await retryOnConflict(async () => {
-        const [shop, member] = await Promise.all([shopOf(domain, now), deps.store.getMember(domain, customerId)]);
-        const change = withStats(adjustPoints({ shop, customerId, now, id, ...(member ? { member } : {}) }, { ...parsed.data, userId }), member ? { member } : {});
-        return (await deps.store.commit({ shop: domain, change, idempotencyKeys: [], now })) === 'committed' ? change : 'conflict';
-      });
+      const facts = { shop: domain, customerId, points: parsed.data.points, userId };
+      let change;
+      try {
+        change = await retryOnConflict(async () => {
+          const [shop, member] = await Promise.all([shopOf(domain, now), deps.store.getMember(domain, customerId)]);
+          const change = withStats(adjustPoints({ shop, customerId, now, id, ...(member ? { member } : {}) }, { ...parsed.data, userId }), member ? { member } : {});
+          return (await deps.store.commit({ shop: domain, change, idempotencyKeys: [], now })) === 'committed' ? change : 'conflict';
+        });
+      } catch (error) {
+        if (error instanceof AdjustmentBelowZeroError) deps.logger.info('points adjustment refused', { ...facts, outcome: 'refused', errorType: error.type, balance: error.balance });
+        throw error;
+      }
+      deps.logger.info('points adjusted', { ...facts, outcome: 'adjusted', balance: change.member!.balance });
       return c.json({ entry: change.entries[0], balance: change.member!.balance }, 201);
     });
 }

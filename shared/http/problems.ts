@@ -13,27 +13,42 @@ export interface Problem {
   [extension: string]: unknown;
 }
 
-const titles: Record<string, string> = {
-  'invalid-signature': 'Invalid signature',
-  'invalid-payload': 'Invalid payload',
-  'invalid-request': 'Invalid request',
-  'payload-too-large': 'Payload too large',
-  'not-a-member': 'Not signed in',
-  'not-found': 'Not found',
-  busy: 'Busy, try again',
-  'insufficient-points': 'Not enough points',
-  'rate-limited': 'Too many requests',
-  'unknown-reward': 'No such reward',
-  'program-inactive': 'Program not active',
-  internal: 'Internal error',
+/**
+ * One human sentence per kind of problem, the same for every occurrence (RFC 9457's `title`); what
+ * differs from one occurrence to the next goes in `detail`. The `type` is the stable kind that
+ * clients and tests match on.
+ */
+export const problemTitles: Readonly<Record<string, string>> = {
+  'invalid-signature': 'The signature does not match.',
+  'invalid-session-token': 'The session token is not valid for this app and shop.',
+  'invalid-payload': 'The body does not have the shape this webhook topic needs.',
+  'invalid-request': 'The request is not valid.',
+  'invalid-cursor': 'The page cursor is not valid.',
+  'invalid-program': 'The program has problems, so it was not saved.',
+  'invalid-adjustment': 'The adjustment is not valid.',
+  'balance-below-zero': 'This adjustment would take the balance below zero.',
+  'payload-too-large': 'The body is too large.',
+  'not-a-member': 'Sign in to the store to see your points.',
+  'not-found': 'There is nothing at this address.',
+  busy: 'The records were busy; please try again.',
+  'insufficient-points': 'This reward costs more points than the member has.',
+  'rate-limited': 'Too many requests; please wait a moment and try again.',
+  'unknown-reward': 'This reward is not in the program.',
+  'program-inactive': 'The loyalty program is not active in this shop.',
+  internal: 'Something went wrong on our side.',
 };
+
+/** The title of a kind of problem; a kind without its own sentence still gets a human one. */
+export function problemTitle(type: string): string {
+  return problemTitles[type] ?? 'The request could not be completed.';
+}
 
 export function problemType(type: string): string {
   return `https://loyalty.dev/problems/${type}`;
 }
 
 export function problem(c: Context, status: ContentfulStatusCode, type: string, detail: string, extensions: Record<string, unknown> = {}): Response {
-  const body: Problem = { type: problemType(type), title: titles[type] ?? type, status, detail, ...extensions };
+  const body: Problem = { ...extensions, type: problemType(type), title: problemTitle(type), status, detail };
   return c.body(JSON.stringify(body), status, { 'content-type': 'application/problem+json' });
 }
 

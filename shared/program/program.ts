@@ -1,9 +1,10 @@
 /**
  * The loyalty program of one shop: how points are earned, the tiers, expiry, reminders and the
  * rewards catalogue. `parseProgram` fills every default of the contract, so `{}` is the default
- * program.
+ * program; `parseProgramSettings` reads a program its store owner sends whole, and fills nothing.
  */
 import * as z from 'zod/mini';
+import { fieldProblem, isPlainObject, programRuleProblems, shapeProblems, type FieldIssue, type ProgramProblem, type RuleParts } from './program-problems.ts';
 
 const name = z.string().check(z.trim(), z.minLength(1), z.maxLength(60));
 
@@ -12,7 +13,7 @@ export const TierSchema = z.object({
   /** Eligible spend in the last 365 days, in whole units of the shop's currency. */
   minSpend: z.number().check(z.gte(0), z.lte(1e12)),
   /** Points multiplier for orders placed while in this tier. */
-  multiplier: z.number().check(z.gte(0), z.lte(100)),
+  multiplier: z.number().check(z.positive(), z.lte(100)),
   /** A reward from the catalogue granted, free and once, when a member reaches this tier. */
   rewardId: z.optional(z.string()),
 });
@@ -43,96 +44,140 @@ export const defaultRewards = [
   { id: 'free-shipping', name: 'Free shipping', kind: 'free_shipping' as const, cost: 300 },
 ];
 
-export const ProgramSchema = z
-  .object({
-    earning: z._default(
-      z.object({
-        /** Points per one whole unit of the shop's currency of eligible spend. */
-        pointsPerUnit: z._default(z.number().check(z.positive(), z.lte(1000)), 1),
-      }),
-      { pointsPerUnit: 1 },
-    ),
-    signupBonus: z._default(z.int().check(z.gte(0), z.lte(1_000_000)), 100),
-    tiers: z._default(z.array(TierSchema).check(z.minLength(1), z.maxLength(10)), defaultTiers),
-    expiry: z._default(z.object({ days: z._default(z.int().check(z.positive(), z.lte(3650)), 365) }), { days: 365 }),
-    reminders: z._default(
-      z.object({ daysBefore: z._default(z.array(z.int().check(z.positive(), z.lte(365))).check(z.maxLength(5)), [30, 7]) }),
-      { daysBefore: [30, 7] },
-    ),
-    rewards: z._default(z.array(RewardSchema).check(z.maxLength(50)), defaultRewards),
-    coupons: z._default(
-      z.object({
-        validityDays: z._default(z.int().check(z.positive(), z.lte(3650)), 90),
-        /** Codes start with it (`DEMO-7KQ2XH9PRA`); by default, letters of the shop's name. */
-        prefix: z.optional(z.string().check(z.regex(/^[A-HJKMNP-Z2-9]{1,8}$/, 'up to 8 of A-Z and 2-9, without I, L, O'))),
-      }),
-      { validityDays: 90 },
-    ),
-    /** Days earned points stay pending (a return window) before they can be spent; 0 for none. */
-    pendingDays: z._default(z.int().check(z.gte(0), z.lte(365)), 0),
-    /**
-     * Fading loyalty: a member with at least `minOrders` orders is flagged (and sent one win-back
-     * message) when the time since the last order passes `factor` times their usual interval.
-     */
-    winback: z._default(
-      z.object({
-        factor: z._default(z.number().check(z.gte(1), z.lte(10)), 2),
-        minOrders: z._default(z.int().check(z.gte(2), z.lte(100)), 2),
-      }),
-      { factor: 2, minOrders: 2 },
-    ),
-  })
-  .check(
-    z.superRefine((program, ctx) => {
-      const tiers = program.tiers;
-      if (tiers[0] && tiers[0].minSpend !== 0) {
-        ctx.issues.push({ code: 'custom', input: tiers[0].minSpend, path: ['tiers', 0, 'minSpend'], message: 'the first tier starts at 0' });
-      }
-      tiers.forEach((tier, i) => {
-        const before = tiers[i - 1];
-        if (before && tier.minSpend <= before.minSpend) {
-          ctx.issues.push({ code: 'custom', input: tier.minSpend, path: ['tiers', i, 'minSpend'], message: 'tiers rise in minSpend' });
-        }
-        if (tier.rewardId !== undefined && !program.rewards.some((reward) => reward.id === tier.rewardId)) {
-          ctx.issues.push({ code: 'custom', input: tier.rewardId, path: ['tiers', i, 'rewardId'], message: 'not a reward of the catalogue' });
-        }
-        if (tiers.findIndex((t) => t.name === tier.name) !== i) {
-          ctx.issues.push({ code: 'custom', input: tier.name, path: ['tiers', i, 'name'], message: 'tier names are unique' });
-        }
-      });
-      program.rewards.forEach((reward, i) => {
-        if (program.rewards.findIndex((r) => r.id === reward.id) !== i) {
-          ctx.issues.push({ code: 'custom', input: reward.id, path: ['rewards', i, 'id'], message: 'reward ids are unique' });
-        }
-        if (reward.kind !== 'free_shipping' && reward.value === undefined) {
-          ctx.issues.push({ code: 'custom', input: reward, path: ['rewards', i, 'value'], message: `a ${reward.kind} reward needs a value` });
-        }
-        if (reward.kind === 'percentage' && (reward.value ?? 0) > 100) {
-          ctx.issues.push({ code: 'custom', input: reward.value, path: ['rewards', i, 'value'], message: 'at most 100 percent' });
-        }
-      });
+/** Days before a lot expires that its member is reminded. */
+const reminderDay = z.int().check(z.positive(), z.lte(365));
+
+/** The program's fields, each checked on its own; `ProgramSchema` adds the rules between them. */
+const ProgramFields = z.object({
+  earning: z._default(
+    z.object({
+      /** Points per one whole unit of the shop's currency of eligible spend. */
+      pointsPerUnit: z._default(z.number().check(z.positive(), z.lte(1000)), 1),
     }),
-  );
+    { pointsPerUnit: 1 },
+  ),
+  signupBonus: z._default(z.int().check(z.gte(0), z.lte(1_000_000)), 100),
+  tiers: z._default(z.array(TierSchema).check(z.minLength(1), z.maxLength(10)), defaultTiers),
+  expiry: z._default(z.object({ days: z._default(z.int().check(z.positive(), z.lte(3650)), 365) }), { days: 365 }),
+  reminders: z._default(
+    z.object({ daysBefore: z._default(z.array(reminderDay).check(z.maxLength(5)), [30, 7]) }),
+    { daysBefore: [30, 7] },
+  ),
+  rewards: z._default(z.array(RewardSchema).check(z.maxLength(50)), defaultRewards),
+  coupons: z._default(
+    z.object({
+      validityDays: z._default(z.int().check(z.positive(), z.lte(3650)), 90),
+      /** Codes start with it (`DEMO-7KQ2XH9PRA`); by default, letters of the shop's name. */
+      prefix: z.optional(z.string().check(z.regex(/^[A-HJKMNP-Z2-9]{1,8}$/, 'up to 8 of A-Z and 2-9, without I, L, O'))),
+    }),
+    { validityDays: 90 },
+  ),
+  /** Days earned points stay pending (a return window) before they can be spent; 0 for none. */
+  pendingDays: z._default(z.int().check(z.gte(0), z.lte(365)), 0),
+  /**
+   * Fading loyalty: a member with at least `minOrders` orders is flagged (and sent one win-back
+   * message) when the time since the last order passes `factor` times their usual interval.
+   */
+  winback: z._default(
+    z.object({
+      factor: z._default(z.number().check(z.gte(1), z.lte(10)), 2),
+      minOrders: z._default(z.int().check(z.gte(2), z.lte(100)), 2),
+    }),
+    { factor: 2, minOrders: 2 },
+  ),
+});
+
+export const ProgramSchema = ProgramFields.check(
+  z.superRefine((program, ctx) => {
+    for (const problem of programRuleProblems(program)) ctx.issues.push({ code: 'custom', input: undefined, path: problem.path.split('.').map((key) => (/^\d+$/.test(key) ? Number(key) : key)), message: problem.message });
+  }),
+);
 
 export type Program = z.output<typeof ProgramSchema>;
 export type Tier = z.output<typeof TierSchema>;
 export type Reward = z.output<typeof RewardSchema>;
 
+/** A program that cannot be saved; `problems` lists every problem, each with its field path. */
 export class InvalidProgramError extends Error {
   readonly type = 'invalid-program';
-  constructor(readonly problems: { path: string; message: string }[]) {
-    super(`invalid program: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+  constructor(readonly problems: ProgramProblem[]) {
+    super(`The program was not saved and nothing changed: ${problems.length === 1 ? 'one problem' : `${problems.length} problems`} to fix, each listed with its field. ${problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join(' ')}`);
     this.name = 'InvalidProgramError';
   }
 }
 
-/** Validates a whole program at once; every problem is listed with its field path. */
+/**
+ * Reads a program, filling the contract's default for every section or setting left out: the
+ * service's own programs (the default program, stored programs, tests). A program a store owner
+ * sends goes through `parseProgramSettings`, which fills in nothing.
+ */
 export function parseProgram(input: unknown): Program {
-  const result = ProgramSchema.safeParse(input);
-  if (result.success) return result.data;
-  throw new InvalidProgramError(
-    result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
-  );
+  return checked(input, []);
+}
+
+/**
+ * Validates a program sent whole by its store owner (`PUT /admin/program`): every section and
+ * setting must be there and no other (an empty body or a typo is a problem, never a silent reset
+ * to the defaults), each field within its bounds, and the fields consistent with each other.
+ * Every problem is listed at once, in words a store owner understands.
+ */
+export function parseProgramSettings(input: unknown): Program {
+  if (!isPlainObject(input)) {
+    throw new InvalidProgramError([{ path: '', message: `The program must be a JSON object with every section: ${Object.keys(ProgramFields.shape).join(', ')}.` }]);
+  }
+  return checked(input, shapeProblems(ProgramFields, input));
+}
+
+function checked(input: unknown, shape: ProgramProblem[]): Program {
+  const fields = ProgramFields.safeParse(input);
+  const problems = [
+    ...shape,
+    ...(fields.success ? [] : fields.error.issues.map((issue) => fieldProblem(issue as FieldIssue, input))),
+    ...programRuleProblems(fields.success ? partsOf(fields.data) : validParts(input)),
+  ];
+  if (problems.length === 0 && fields.success) return fields.data;
+  throw new InvalidProgramError(oneProblemPerPath(problems));
+}
+
+function partsOf(program: z.output<typeof ProgramFields>): RuleParts {
+  return { tiers: program.tiers, rewards: program.rewards, expiryDays: program.expiry.days, reminderDays: program.reminders.daysBefore, pendingDays: program.pendingDays };
+}
+
+/** The parts of an invalid program that are valid on their own, so the rules between them are checked too. */
+function validParts(input: unknown): RuleParts {
+  const value = isPlainObject(input) ? input : {};
+  const valid = <T>(schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false } }, item: unknown): T | undefined => {
+    const result = schema.safeParse(item);
+    return result.success ? result.data : undefined;
+  };
+  const fieldsOf = <S extends Record<string, { safeParse: (v: unknown) => { success: true; data: unknown } | { success: false } }>>(shape: S, item: unknown) => {
+    const object = isPlainObject(item) ? item : {};
+    type Parsed<T> = T extends { safeParse: (v: unknown) => infer R } ? (R extends { success: true; data: infer D } ? D : never) : never;
+    return Object.fromEntries(Object.keys(shape).map((key) => [key, valid(shape[key]!, object[key])])) as { [K in keyof S]?: Parsed<S[K]> };
+  };
+  const listOf = <T>(key: string, fallback: readonly T[], read: (item: unknown) => T): readonly T[] | undefined => {
+    const list = value[key];
+    if (list === undefined) return fallback;
+    return Array.isArray(list) ? list.map(read) : undefined;
+  };
+  const fields = ProgramFields.shape;
+  const reminders = isPlainObject(value.reminders) ? value.reminders : {};
+  const tiers = listOf<NonNullable<RuleParts['tiers']>[number]>('tiers', defaultTiers, (item) => fieldsOf(TierSchema.shape, item));
+  const rewards = listOf<NonNullable<RuleParts['rewards']>[number]>('rewards', defaultRewards, (item) => fieldsOf(RewardSchema.shape, item));
+  const reminderDays = reminders.daysBefore === undefined ? [30, 7] : Array.isArray(reminders.daysBefore) ? reminders.daysBefore.map((days) => valid(reminderDay, days)) : undefined;
+  return {
+    ...(tiers ? { tiers } : {}),
+    ...(rewards ? { rewards } : {}),
+    ...(reminderDays ? { reminderDays } : {}),
+    expiryDays: valid(fields.expiry, value.expiry)?.days,
+    pendingDays: valid(fields.pendingDays, value.pendingDays),
+  };
+}
+
+/** The first problem found for a field is the one to fix; the rest would say the same again. */
+function oneProblemPerPath(problems: ProgramProblem[]): ProgramProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((problem) => !seen.has(problem.path) && seen.add(problem.path));
 }
 
 export const defaultProgram: Program = parseProgram({});
