@@ -1,6 +1,8 @@
 /**
  * Shopify session tokens (App Bridge): a JWT, HS256, signed with the app secret, whose `aud` is
- * the app key and whose `dest` is `https://<shop>`. The shop comes from `dest` and nothing else.
+ * the app key, whose `dest` is the shop (`https://<shop>.myshopify.com`, nothing more) and whose
+ * `iss` is that same shop's admin (`https://<shop>.myshopify.com/admin`). The shop comes from
+ * `dest` and nothing else; a token whose issuer names another shop, or no shop, is refused.
  * The signature and audience are checked by hono's JWT utilities; the times against the service's
  * own clock, with a little leeway for clock skew.
  */
@@ -34,7 +36,11 @@ export async function verifySessionToken(token: string, secrets: { apiSecret: st
   if (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || payload.nbf - SESSION_TOKEN_LEEWAY_S > seconds)) {
     throw new InvalidSessionTokenError('the session token is not valid yet');
   }
-  const dest = typeof payload.dest === 'string' ? /^https:\/\/([a-z0-9][a-z0-9.-]*[a-z0-9])\/?$/.exec(payload.dest) : null;
-  if (!dest?.[1]) throw new InvalidSessionTokenError('the session token names no shop');
-  return { shop: dest[1], userId: typeof payload.sub === 'string' && payload.sub ? payload.sub : 'unknown' };
+  const shop = typeof payload.dest === 'string' ? SHOP_URL.exec(payload.dest)?.[1] : undefined;
+  if (!shop) throw new InvalidSessionTokenError('the session token’s dest is not a shop (https://<shop>.myshopify.com)');
+  if (payload.iss !== `https://${shop}/admin`) throw new InvalidSessionTokenError('the session token’s iss is not the admin of the shop in its dest (https://<shop>.myshopify.com/admin)');
+  return { shop, userId: typeof payload.sub === 'string' && payload.sub ? payload.sub : 'unknown' };
 }
+
+/** `https://<shop>.myshopify.com`: Shopify's own shop domains, no port, path, query or user part. */
+const SHOP_URL = /^https:\/\/([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.myshopify\.com)$/;
