@@ -12,6 +12,8 @@ import { HttpProblem, problem } from './problems.ts';
 import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod/mini';
 import { redeemReward } from '../rewards/redeem-reward.ts';
+import { RewardsError } from '../rewards/errors.ts';
+import { redemptionFacts } from './activity-log.ts';
 import { feedbackStats } from '../kpis/stats.ts';
 import { enforceRateLimit, FEEDBACK_LIMIT, REDEMPTION_LIMIT } from './rate-limits.ts';
 import { randomUUID } from 'node:crypto';
@@ -81,11 +83,20 @@ export function proxyRoutes(deps: ApiDeps) {
         if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,255}$/.test(idempotencyKey)) {
           throw new HttpProblem(400, 'invalid-request', 'Idempotency-Key is 1 to 255 visible ASCII characters');
         }
-        const { view, replayed } = await redeemReward(
-          deps.store,
-          { shop: c.get('shop'), customerId: c.get('customerId')!, rewardId: parsed.data.rewardId, now: c.get('now'), ...(idempotencyKey ? { idempotencyKey } : {}) },
-          { issuer: deps.discounts, log: deps.logger },
-        );
+        const redemption = redemptionFacts(c.get('shop'), c.get('customerId')!, parsed.data.rewardId);
+        let result;
+        try {
+          result = await redeemReward(
+            deps.store,
+            { shop: c.get('shop'), customerId: c.get('customerId')!, rewardId: parsed.data.rewardId, now: c.get('now'), ...(idempotencyKey ? { idempotencyKey } : {}) },
+            { issuer: deps.discounts, log: deps.logger },
+          );
+        } catch (error) {
+          if (error instanceof RewardsError) deps.logger.info('redemption refused', { ...redemption, outcome: 'refused', errorType: error.type });
+          throw error;
+        }
+        const { view, replayed } = result;
+        deps.logger.info('reward redeemed', { ...redemption, outcome: replayed ? 'replayed' : view.status });
         if (replayed) c.header('idempotent-replayed', 'true');
         return c.json(view, 201);
       },
