@@ -4,7 +4,7 @@
  *   the export sink (the local outbox; S3 in the cloud);
  * - `customers/redact`: the customer's personal data is erased (contact data, e-mail addresses
  *   on messages, survey comments); balances and figures stay, anonymous;
- * - `shop/redact`: everything of the shop is deleted;
+ * - `shop/redact`: everything of the shop is deleted, in bounded, resumable steps;
  * - `app/uninstalled`: the shop becomes inactive: no more reminders, win-back messages or coupons.
  */
 import type { PrivacyEvent } from '../earning/events.ts';
@@ -41,13 +41,43 @@ export async function handlePrivacyEvent(store: LoyaltyStore, exports: DataExpor
     case 'app-uninstalled':
       return { outcome: 'applied', detail: { active: false, changed: await deactivate(store, shop, now) } };
     case 'shop-redact':
-      return { outcome: 'applied', detail: { erasedItems: await store.eraseShop(shop) } };
+      return { outcome: 'applied', detail: await eraseShop(store, shop) };
     case 'customer-redact':
       return { outcome: 'applied', detail: await redactCustomer(store, shop, event.customerId, now) };
     case 'customer-data-request': {
       const request = { shop, customerId: event.customerId, orderIds: event.orderIds, requestId: event.requestId };
       return { outcome: 'applied', detail: { location: await exports.export(request, () => buildCustomerExport(store, request, new Date(now))) } };
     }
+  }
+}
+
+/** Deletions one call to the store makes, and calls one delivery makes, before it hands over. */
+const ERASE_BATCH = 1_000;
+const ERASE_BATCHES_PER_DELIVERY = 100;
+
+/**
+ * `shop/redact`, in bounded steps. A delivery that cannot finish (a very large shop, or a Lambda
+ * stopped midway) fails, and its re-delivery, by SQS or by Shopify, goes on where the table says.
+ */
+async function eraseShop(store: LoyaltyStore, shop: string): Promise<{ erasedItems: number }> {
+  let erasedItems = 0;
+  for (let batch = 0; batch < ERASE_BATCHES_PER_DELIVERY; batch++) {
+    const { erased, done } = await store.eraseShop(shop, { maxItems: ERASE_BATCH });
+    erasedItems += erased;
+    if (done) return { erasedItems };
+  }
+  throw new ShopErasureUnfinishedError(shop, erasedItems);
+}
+
+/** A `shop/redact` that erased what one delivery may and has more to go: the delivery is retried. */
+export class ShopErasureUnfinishedError extends Error {
+  readonly type = 'shop-erasure-unfinished';
+  constructor(
+    readonly shop: string,
+    readonly erasedItems: number,
+  ) {
+    super(`erased ${erasedItems} items of ${shop}; more remain, and the next delivery goes on`);
+    this.name = 'ShopErasureUnfinishedError';
   }
 }
 

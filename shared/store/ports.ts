@@ -141,8 +141,14 @@ export interface LoyaltyStore {
   completeExportRequest(request: ExportRequest, location: string, at: string): Promise<void>;
   /** Removes the personal data from a member's messages and survey comments. */
   redactMemberRecords(shop: string, customerId: string): Promise<number>;
-  /** Deletes everything of a shop: members' partitions, orders, coupons, figures, the shop. */
-  eraseShop(shop: string): Promise<number>;
+  /**
+   * Deletes everything of a shop: members' partitions, survey answers and export requests of
+   * customers who are not members, orders, coupons, figures, delivery ids, rate limits, program
+   * versions, and the shop last. At most `maxItems` deletions per call; `done` false when it
+   * stopped before the end. A call stopped anywhere (or killed) leaves the rest findable: calling
+   * again goes on.
+   */
+  eraseShop(shop: string, options?: { maxItems?: number }): Promise<{ erased: number; done: boolean }>;
   /** Members of a shop, by tier then customer id, optionally of one tier. */
   listMembers(shop: string, query: { tier?: string; limit: number; cursor?: string }): Promise<Page<Member>>;
   /** Marks a claimed message sent, or due again at `retryAt` after a failure. */

@@ -1,14 +1,15 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixture, paidOrder } from '../support/fixtures.ts';
+import { paidOrder } from '../support/fixtures.ts';
 import { json, proxyQuery, SHOP, testService } from '../support/http.ts';
-import { readFileSync } from 'node:fs';
 
 const NOW = '2026-05-01T12:00:00Z';
 let service: Awaited<ReturnType<typeof testService>>;
 
-const shopifySample = (name: string) => JSON.parse(readFileSync(new URL(`../../../shared/fixtures/shopify/${name}.json`, import.meta.url), 'utf8'));
+/** The privacy topics' bodies, in the shape Shopify sends them. */
+const privacyBody = (shop: string) => ({ shop_id: 954889, shop_domain: shop });
+const uninstalledBody = (shop: string) => ({ id: 954889, name: 'Shop', myshopify_domain: shop, domain: shop });
 
 /** A customer with everything the service can hold about one: orders, points, a coupon, a message, an answer. */
 async function fullCustomer(shop: string, customerId: number, orderIds: number[]) {
@@ -38,7 +39,7 @@ beforeAll(async () => {
 describe('customers/data_request', () => {
   it('writes a complete export of what is held about the customer', async () => {
     await fullCustomer(SHOP, 7001, [11, 12]);
-    const request = { ...shopifySample('customers_data_request'), shop_domain: SHOP, customer: { id: 7001, email: 'ann@example.com' }, orders_requested: [11, 12], data_request: { id: 9999 } };
+    const request = { ...privacyBody(SHOP), customer: { id: 7001, email: 'ann@example.com' }, orders_requested: [11, 12], data_request: { id: 9999 } };
     const response = await service.webhook('customers/data_request', request);
     expect(response.status).toBe(200);
     const [entry] = (await json(await service.app.request('/dev/outbox'))).messages.filter((m: { kind: string }) => m.kind === 'data-export');
@@ -58,7 +59,7 @@ describe('customers/redact', () => {
   it('erases personal data and keeps the anonymous figures', async () => {
     await fullCustomer(SHOP, 7002, [21, 22]);
     const before = await service.member('7002');
-    const request = { ...shopifySample('customers_redact'), shop_domain: SHOP, customer: { id: 7002, email: 'ann@example.com', phone: '555-0100' }, orders_to_redact: [21, 22] };
+    const request = { ...privacyBody(SHOP), customer: { id: 7002, email: 'ann@example.com', phone: '555-0100' }, orders_to_redact: [21, 22] };
     expect((await service.webhook('customers/redact', request)).status).toBe(200);
     const after = await service.member('7002');
     expect(after.balance).toBe(before.balance);
@@ -73,7 +74,7 @@ describe('app/uninstalled', () => {
   it('stops the shop’s coupons and messages', async () => {
     const shop = 'leaving.myshopify.com';
     await service.webhook('orders/paid', paidOrder({ id: 31, customerId: 7003, subtotal: '600.00', at: '2026-04-01T10:00:00Z' }), { shop });
-    const uninstall = { ...fixture('app_uninstalled'), myshopify_domain: shop };
+    const uninstall = uninstalledBody(shop);
     expect((await service.webhook('app/uninstalled', uninstall, { shop })).status).toBe(200);
     expect(await service.store.getShop(shop)).toMatchObject({ active: false });
     const refused = await service.redeem('7003', 'five-off', {}, shop);
@@ -85,17 +86,55 @@ describe('app/uninstalled', () => {
 });
 
 describe('shop/redact', () => {
+  /** A shop with every kind of record the service keeps, a non-member's survey answer among them. */
+  async function fullShop(shop: string) {
+    await fullCustomer(shop, 7004, [41, 42]); // orders, lots, ledger, a coupon, figures, a message, an answer, rate limits, delivery ids
+    await fullCustomer(shop, 7006, [43, 44]);
+    // A logged-in customer who never ordered answers the survey: no member item in that partition.
+    const answer = await service.app.request(`/proxy/member/feedback?${proxyQuery({ shop, customerId: '7010', at: new Date(NOW) })}`, { method: 'POST', body: JSON.stringify({ score: 2, comment: 'Bob, not a member' }) });
+    expect(answer.status).toBe(201);
+    await service.store.queueExportRequest({ shop, customerId: '7011', orderIds: [], requestId: '88' }, NOW);
+    const current = (await service.store.getShop(shop))!;
+    const changed = { ...current, programVersion: current.programVersion + 1, program: { ...current.program, pendingDays: 3 } };
+    expect(await service.store.saveProgram(current, changed, { version: changed.programVersion, changedAt: NOW, changedBy: 'owner', program: changed.program, previous: current.program })).toBe(true);
+    const kinds = new Set((await itemsOf(shop)).map((item) => item.entity));
+    for (const kind of ['shop', 'program-version', 'member', 'lot', 'ledger', 'order', 'coupon', 'stats', 'notification', 'feedback', 'rate-limit', 'idempotency', 'export-request']) expect(kinds, kind).toContain(kind);
+    expect((await itemsOf(shop)).filter((item) => item.entity === 'feedback' && item.customerId === '7010')).toHaveLength(1);
+  }
+
   it('erases everything of the shop, and nothing of another', async () => {
     const shop = 'erased.myshopify.com';
-    await fullCustomer(shop, 7004, [41, 42]);
-    expect((await itemsOf(shop)).length).toBeGreaterThan(5);
-    const otherBefore = (await itemsOf(SHOP)).length;
-    const response = await service.webhook('shop/redact', { ...shopifySample('shop_redact'), shop_domain: shop }, { shop });
+    await fullShop(shop);
+    const other = await itemsOf(SHOP);
+    const response = await service.webhook('shop/redact', privacyBody(shop), { shop });
     expect(response.status).toBe(200);
-    // Idempotency records and rate-limit counters (ids only, no data) are left to expire by themselves.
-    const left = (await itemsOf(shop)).filter((item) => item.entity !== 'idempotency' && item.entity !== 'rate-limit');
-    expect(left.map((item) => [item.PK, item.SK, item.entity])).toEqual([]);
-    expect((await itemsOf(SHOP)).length).toBe(otherBefore);
+    expect((await itemsOf(shop)).map((item) => [item.PK, item.SK, item.entity])).toEqual([]);
+    expect(await itemsOf(SHOP)).toEqual(other);
+  });
+
+  it('finishes an erasure stopped part way, whenever it stopped, on the next run or delivery', async () => {
+    const shop = 'stopped.myshopify.com';
+    await fullShop(shop);
+    const other = await itemsOf(SHOP);
+    const total = (await itemsOf(shop)).length;
+    // A run bounded to a few items at a time stops midway; each stop must leave the rest findable.
+    const first = await service.store.eraseShop(shop, { maxItems: 4 });
+    expect(first).toEqual({ erased: 4, done: false });
+    expect(await itemsOf(shop)).toHaveLength(total - 4);
+    for (let run = 0; run < 3; run++) expect((await service.store.eraseShop(shop, { maxItems: 3 })).done).toBe(false);
+    // Shopify delivers shop/redact again (or the next run comes): it finishes the job.
+    expect((await service.webhook('shop/redact', privacyBody(shop), { shop })).status).toBe(200);
+    expect((await itemsOf(shop)).map((item) => [item.PK, item.SK, item.entity])).toEqual([]);
+    expect(await itemsOf(SHOP)).toEqual(other);
+  });
+
+  it('leaves nothing behind whatever prefix of the erasure ran before a stop', async () => {
+    const shop = 'killed.myshopify.com';
+    await fullShop(shop);
+    let runs = 0;
+    for (let result = { done: false }; !result.done; runs++) result = await service.store.eraseShop(shop, { maxItems: 2 });
+    expect(runs).toBeGreaterThan(10);
+    expect((await itemsOf(shop)).map((item) => [item.PK, item.SK, item.entity])).toEqual([]);
   });
 });
 

@@ -24,7 +24,7 @@ import type { ProgramChange } from '../../admin/program-settings.ts';
 import type { StatsUpdate } from '../../kpis/stats.ts';
 import type { ExportRequest } from '../../privacy/privacy.ts';
 import { InvalidCursorError, type DueLot, type NotificationRecord, type NotificationRef, type CommitRequest, type CommitResult, type EventReadRequest, type EventReads, type LoyaltyStore, type Page, type Shop } from '../ports.ts';
-import { couponKey, DUE_SHARDS, dueIndexKeys, GSI_BY_EXPIRY, GSI_MEMBERS_OF_SHOP, idempotencyKey, LEDGER_PREFIX, LOT_PREFIX, feedbackKey, lotKey, memberKey, memberPartition, membersOfShopKeys, statsKey, statsKeys, notificationKey, NOTIFICATION_PREFIX, exportRequestKey, PROGRAM_VERSION_PREFIX, orderKey, OUTBOX_SHARDS, shopKey, SHOPS_PARTITION, type DueKind } from './keys.ts';
+import { couponKey, DUE_SHARDS, dueIndexKeys, GSI_BY_EXPIRY, GSI_MEMBERS_OF_SHOP, idempotencyKey, LEDGER_PREFIX, LOT_PREFIX, feedbackItemKeys, lotKey, memberKey, memberPartition, membersOfShopKeys, statsKey, statsKeys, notificationKey, NOTIFICATION_PREFIX, exportRequestKey, PROGRAM_VERSION_PREFIX, orderKey, OUTBOX_SHARDS, ownedByShopKeys, shopKey, SHOPS_PARTITION, type DueKind } from './keys.ts';
 import { couponItem, fromItem, ledgerItem, lotItem, memberItem, notificationItem, orderItem, programVersionItem, shopItem, toCoupon, toLedgerEntry, toLot, toMember, toNotificationRecord, toOrder, toProgramChange, toShop, type Item } from './items.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
 
@@ -153,7 +153,7 @@ export class DynamoDbStore implements LoyaltyStore {
       Put: {
         TableName,
         Item: marshall(
-          { ...idempotencyKey(shop, key), entity: 'idempotency', recordedAt: now.toISOString(), [TTL_ATTRIBUTE]: expiresAtEpoch, result: idempotencyResult },
+          { ...idempotencyKey(shop, key), ...ownedByShopKeys(shop, idempotencyKey(shop, key).PK), entity: 'idempotency', recordedAt: now.toISOString(), [TTL_ATTRIBUTE]: expiresAtEpoch, result: idempotencyResult },
           { removeUndefinedValues: true },
         ),
         ConditionExpression: 'attribute_not_exists(PK)',
@@ -191,7 +191,7 @@ export class DynamoDbStore implements LoyaltyStore {
       writes.push({
         Put: {
           TableName,
-          Item: marshall({ ...feedbackKey(shop, feedback.customerId, feedback.at, feedback.id), entity: 'feedback', shop, ...feedback }, { removeUndefinedValues: true }),
+          Item: marshall({ ...feedbackItemKeys(shop, feedback.customerId, feedback.at, feedback.id), entity: 'feedback', shop, ...feedback }, { removeUndefinedValues: true }),
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       });
@@ -492,15 +492,17 @@ export class DynamoDbStore implements LoyaltyStore {
   }
 
   async takeRateToken(shop: string, key: string, windowStart: string, limit: number, expiresAt: Date): Promise<boolean> {
+    const partition = `RATE#${shop}#${key}`;
     try {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
-          Key: marshall({ PK: `RATE#${shop}#${key}`, SK: windowStart }),
-          UpdateExpression: 'ADD #count :one SET #expires = :expires, entity = :entity',
+          Key: marshall({ PK: partition, SK: windowStart }),
+          // Indexed under the shop, so that shop/redact finds it.
+          UpdateExpression: 'ADD #count :one SET #expires = :expires, entity = :entity, GSI2PK = :owner, GSI2SK = :pk',
           ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
           ExpressionAttributeNames: { '#count': 'count', '#expires': TTL_ATTRIBUTE },
-          ExpressionAttributeValues: marshall({ ':one': 1, ':limit': limit, ':expires': Math.floor(expiresAt.getTime() / 1000), ':entity': 'rate-limit' }),
+          ExpressionAttributeValues: marshall({ ':one': 1, ':limit': limit, ':expires': Math.floor(expiresAt.getTime() / 1000), ':entity': 'rate-limit', ':owner': ownedByShopKeys(shop, partition).GSI2PK, ':pk': partition }),
         }),
       );
       return true;
@@ -516,7 +518,8 @@ export class DynamoDbStore implements LoyaltyStore {
       await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
-          Item: marshall({ ...key, ...dueIndexKeys('EXPORT', key.PK, key.SK, dueAt), entity: 'export-request', ...request, status: 'pending', requestedAt: dueAt }),
+          // Indexed under the shop: the customer may not be a member, and shop/redact must find it.
+          Item: marshall({ ...key, ...dueIndexKeys('EXPORT', key.PK, key.SK, dueAt), ...ownedByShopKeys(request.shop, key.PK), entity: 'export-request', ...request, status: 'pending', requestedAt: dueAt }),
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
       );
@@ -562,11 +565,38 @@ export class DynamoDbStore implements LoyaltyStore {
     return changed;
   }
 
-  async eraseShop(shop: string): Promise<number> {
-    const keys: { PK: AttributeValue; SK: AttributeValue }[] = [];
-    const fromIndex = async (partition: string) => {
+  async eraseShop(shop: string, options: { maxItems?: number } = {}): Promise<{ erased: number; done: boolean }> {
+    const budget = options.maxItems ?? Number.POSITIVE_INFINITY;
+    let erased = 0;
+    type Key = { PK: AttributeValue; SK: AttributeValue };
+    const keyOf = (item: Item): Key => ({ PK: item.PK!, SK: item.SK! });
+    /** Deletes `keys` in order, 25 at a time, as far as the budget goes; false when it ran out. */
+    const remove = async (keys: Key[]): Promise<boolean> => {
+      const taken = keys.slice(0, Math.max(0, budget - erased));
+      for (let i = 0; i < taken.length; i += 25) {
+        let pending: WriteRequest[] = taken.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
+        for (let attempt = 0; pending.length > 0; attempt++) {
+          if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * 2 ** attempt)));
+          const answer = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.tableName]: pending } }));
+          pending = answer.UnprocessedItems?.[this.tableName] ?? [];
+        }
+      }
+      erased += taken.length;
+      return taken.length === keys.length;
+    };
+    /**
+     * A whole partition, its index entries last: the items that carry one (a member, a survey
+     * answer, an export request, the shop) are what finds the partition again after a stop, so
+     * they go only once everything else in it is gone.
+     */
+    const removePartition = async (partition: string): Promise<boolean> => {
+      const items = await this.partitionKeys(partition);
+      const anchors = items.filter((item) => item.GSI2PK !== undefined);
+      return (await remove(items.filter((item) => item.GSI2PK === undefined).map(keyOf))) && (await remove(anchors.map(keyOf)));
+    };
+    /** Every entry of a GSI2 partition, a page at a time; false when `each` ran out of budget. */
+    const throughIndex = async (partition: string, each: (page: Item[]) => Promise<boolean>): Promise<boolean> => {
       let start: Item | undefined;
-      const found: Item[] = [];
       do {
         const answer = await this.client.send(
           new QueryCommand({
@@ -574,30 +604,31 @@ export class DynamoDbStore implements LoyaltyStore {
             IndexName: GSI_MEMBERS_OF_SHOP,
             KeyConditionExpression: 'GSI2PK = :pk',
             ExpressionAttributeValues: marshall({ ':pk': partition }),
+            Limit: 100,
             ExclusiveStartKey: start,
           }),
         );
-        found.push(...(answer.Items ?? []));
+        if (!(await each(answer.Items ?? []))) return false;
         start = answer.LastEvaluatedKey;
       } while (start);
-      return found;
+      return true;
     };
-    // Every member's whole partition (member, lots, ledger, messages, answers).
-    for (const member of await fromIndex(membersOfShopKeys(shop, '', '').GSI2PK)) {
-      for (const item of await this.partitionKeys(String(member.PK?.S))) keys.push({ PK: item.PK!, SK: item.SK! });
-    }
-    // Orders, coupons, figures; then the shop and its program versions.
-    for (const item of await fromIndex(`OWNED#${shop}`)) keys.push({ PK: item.PK!, SK: item.SK! });
-    for (const item of await this.partitionKeys(shopKey(shop).PK)) keys.push({ PK: item.PK!, SK: item.SK! });
-    for (let i = 0; i < keys.length; i += 25) {
-      let pending: WriteRequest[] = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * 2 ** attempt)));
-        const answer = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.tableName]: pending } }));
-        pending = answer.UnprocessedItems?.[this.tableName] ?? [];
-      }
-    }
-    return keys.length;
+    const done =
+      // Members' partitions: member, lots, ledger, messages, answers, reminders.
+      (await throughIndex(membersOfShopKeys(shop, '', '').GSI2PK, async (members) => {
+        for (const member of members) if (!(await removePartition(String(member.PK?.S)))) return false;
+        return true;
+      })) &&
+      // What the shop owns elsewhere: orders, coupons, figures, delivery ids, rate limits, and the
+      // partitions of customers who are not members (survey answers, export requests).
+      (await throughIndex(ownedByShopKeys(shop, '').GSI2PK, async (owned) => {
+        for (const item of owned) if (String(item.PK?.S).startsWith('MEMBER#') && !(await removePartition(String(item.PK?.S)))) return false;
+        return remove(owned.filter((item) => !String(item.PK?.S).startsWith('MEMBER#')).map(keyOf));
+      })) &&
+      // Last, the shop's partition (program versions, then the shop itself): until it is gone, the
+      // shop is still listed, and a re-delivered shop/redact or the next run finishes the job.
+      (await removePartition(shopKey(shop).PK));
+    return { erased, done };
   }
 
   async listMembers(shop: string, query: { tier?: string; limit: number; cursor?: string }): Promise<Page<Member>> {

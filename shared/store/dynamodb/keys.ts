@@ -14,7 +14,11 @@
  * | notification    | MEMBER#{shop}#{customer}         | NOTIFICATION#{id}       | NOTIFY#{shard} / {dueAt}#…            |                              |
  * | feedback        | MEMBER#{shop}#{customer}         | FEEDBACK#{at}#{id}      |                                       |                              |
  * | order, coupon,  | (as above)                       |                         |                                       | OWNED#{shop} / {PK}          |
+ * | idempotency,    |                                  |                         |                                       |                              |
+ * | feedback,       |                                  |                         |                                       |                              |
+ * | export request  |                                  |                         |                                       |                              |
  * | figures         | STATS#{shop}#{day|gauge}#{shard} | STATS                   |                                       | OWNED#{shop} / {PK}          |
+ * | rate limit      | RATE#{shop}#{action}#{customer}  | {windowStart}           |                                       | OWNED#{shop} / {PK}          |
  * | reminder sent   | MEMBER#{shop}#{customer}         | REMINDER#{day}#{offset} |                                       |                              |
  *
  * GSI1 is the "due" index: things that fall due at a time (lots expiring or leaving their return
@@ -54,6 +58,11 @@ export const statsKeys = (shop: string, bucket: string) =>
   Array.from({ length: STATS_SHARDS }, (_, shard) => ({ PK: `STATS#${shop}#${bucket}#${shard}`, SK: 'STATS' }));
 
 export const feedbackKey = (shop: string, customerId: string, at: string, id: string) => ({ PK: memberPartition(shop, customerId), SK: `FEEDBACK#${at}#${id}` });
+/** A survey answer's keys, indexed under its shop: its customer may not be a member, and `shop/redact` must find it. */
+export const feedbackItemKeys = (shop: string, customerId: string, at: string, id: string) => {
+  const key = feedbackKey(shop, customerId, at, id);
+  return { ...key, ...ownedByShopKeys(shop, key.PK) };
+};
 
 /** A program version with its audit record, in the shop's partition: newest last. */
 export const PROGRAM_VERSION_PREFIX = 'PROGRAM#';
@@ -86,7 +95,10 @@ export function outboxIndexKeys(shop: string, code: string, nextAttemptAt: strin
   return { GSI1PK: `OUTBOX#${shardOf(code, OUTBOX_SHARDS)}`, GSI1SK: `${nextAttemptAt}#${shop}#${code}` };
 }
 
-/** Items of a shop outside its members' partitions, in GSI2: what `shop/redact` must find. */
+/**
+ * Items of a shop that the members index does not reach, in GSI2: what `shop/redact` must find.
+ * Every item of a shop is in the shop's partition, a member's partition, or here.
+ */
 export const ownedByShopKeys = (shop: string, partition: string) => ({ GSI2PK: `OWNED#${shop}`, GSI2SK: partition });
 
 /** All shops, in GSI2 (the shop list the daily jobs start from). */
