@@ -1,4 +1,6 @@
+import { sign } from 'hono/jwt';
 import { describe, expect, it } from 'vitest';
+import { InvalidSessionTokenError, verifySessionToken } from '../../shared/shopify/session-token.ts';
 import { checkProxySignature, signProxyQuery } from '../../shared/shopify/app-proxy-signature.ts';
 import { isValidWebhookSignature, signWebhook } from '../../shared/shopify/webhook-signature.ts';
 
@@ -43,5 +45,30 @@ describe('App Proxy signatures', () => {
     const signature = [signProxyQuery(documented, 'hush')];
     expect(checkProxySignature({ ...documented, logged_in_customer_id: ['2'], signature }, 'hush', at).ok).toBe(false);
     expect(checkProxySignature({ ...documented, signature }, 'other', at).ok).toBe(false);
+  });
+});
+
+describe('Shopify session tokens', () => {
+  const secrets = { apiSecret: 'app-secret', apiKey: 'app-key' };
+  const now = new Date('2026-03-01T12:00:00Z');
+  const at = Math.floor(now.getTime() / 1000);
+  const claims = { iss: 'https://demo.myshopify.com/admin', dest: 'https://demo.myshopify.com', aud: 'app-key', sub: '42', exp: at + 60, nbf: at, iat: at };
+  const verifyClaims = async (payload: Record<string, unknown>) => verifySessionToken(await sign(payload, secrets.apiSecret, 'HS256'), secrets, now);
+
+  it('name the shop of their dest and the staff member of their sub', async () => {
+    expect(await verifyClaims(claims)).toEqual({ shop: 'demo.myshopify.com', userId: '42' });
+  });
+
+  it('are refused when iss is not the admin of the shop in dest', async () => {
+    for (const iss of ['https://demo.myshopify.com', 'https://other.myshopify.com/admin', 'https://demo.myshopify.com/admin/', 'http://demo.myshopify.com/admin', undefined, 42]) {
+      await expect(verifyClaims({ ...claims, iss })).rejects.toThrow(InvalidSessionTokenError);
+    }
+  });
+
+  it('are refused when dest is not a bare myshopify.com shop', async () => {
+    for (const dest of ['https://demo.example.com', 'https://demo.myshopify.com/admin', 'https://demo.myshopify.com/', 'https://demo.myshopify.com.evil.example', 'https://user@demo.myshopify.com', 'demo.myshopify.com', 'https://demo.myshopify.com:8443']) {
+      const host = dest.replace(/^https:\/\//, '').replace(/\/.*$/, '');
+      await expect(verifyClaims({ ...claims, dest, iss: `https://${host}/admin` })).rejects.toThrow(InvalidSessionTokenError);
+    }
   });
 });
