@@ -37,7 +37,7 @@ export interface Member {
   rewards: (Reward & { affordable: boolean })[];
 }
 
-export type ActivityType = 'earn' | 'reverse' | 'bonus' | 'adjust' | 'redeem' | 'expire';
+export type ActivityType = 'earn' | 'reverse' | 'bonus' | 'adjust' | 'redeem' | 'expire' | 'rerate';
 
 export interface ActivityEntry {
   id: string;

@@ -5,6 +5,7 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { CurrencyMismatchError } from '../../shared/earning/errors.ts';
 import { InvalidPayloadError } from '../../shared/shopify/errors.ts';
 import { processDelivery } from '../../shared/shopify/deliveries.ts';
 import { fromQueuedMessage } from '../../shared/shopify/queued-delivery.ts';
@@ -29,6 +30,10 @@ async function processRecord(record: SQSRecord): Promise<void> {
   } catch (error) {
     if (error instanceof InvalidPayloadError) {
       log.error('dropped a queued delivery that can never be processed', { errorType: error.type, problems: error.problems });
+      return;
+    }
+    if (error instanceof CurrencyMismatchError) {
+      log.error('dropped an order in another currency than the shop’s', { errorType: error.type, orderId: error.orderId, currency: error.currency, shopCurrency: error.shopCurrency });
       return;
     }
     log.warn('webhook processing failed; SQS will retry it', { error });

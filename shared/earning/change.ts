@@ -15,6 +15,8 @@ export interface Change {
   /** The member's new state; its `rev` is the one read, which the write expects to find. */
   member?: Member;
   order?: Order;
+  /** Other orders of the member the change re-rates; each written expecting its `rev` as read. */
+  orders?: Order[];
   /** Lots created or changed, in full. */
   lots: Lot[];
   entries: LedgerEntry[];

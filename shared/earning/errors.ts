@@ -8,3 +8,20 @@ export class BusyError extends Error {
     this.name = 'BusyError';
   }
 }
+
+/**
+ * An order whose shop money is in another currency than the one the shop's program counts in:
+ * tiers, points and figures would mix currencies, so nothing is recorded.
+ */
+export class CurrencyMismatchError extends Error {
+  readonly type = 'currency-mismatch';
+  constructor(
+    readonly orderId: string,
+    readonly currency: string,
+    readonly shopCurrency: string,
+  ) {
+    super(`order ${orderId} is in ${currency}, but this shop's program counts in ${shopCurrency}: nothing was recorded`);
+    this.name = 'CurrencyMismatchError';
+  }
+}
+

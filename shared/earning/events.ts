@@ -12,9 +12,13 @@ export interface OrderPaid {
   customer?: CustomerDetails;
   /** `processed_at`, else `created_at`. */
   at: string;
+  /** The shop's currency, which every amount here is in (Shopify's `shop_money`). */
   currency: string;
   subtotalMinor: number;
+  /** Gift cards bought on the order (their lines after discounts): they earn nothing. */
+  giftCardMinor: number;
   taxesIncluded: boolean;
+  /** Tax included in the subtotal's lines other than gift cards (zero where prices exclude tax). */
   includedTaxMinor: number;
   discountCodes: string[];
 }
@@ -26,13 +30,23 @@ export interface OrderCancelled {
   at: string;
 }
 
+/** A refund's lines, gift cards left out, as Shopify wrote the amounts. */
+export interface RefundLine {
+  subtotal: string | number;
+  tax: string | number;
+}
+
 export interface RefundCreated {
   kind: 'refund-created';
   refundId: string;
   orderId: string;
   at: string;
-  subtotalMinor: number;
-  taxMinor: number;
+  /**
+   * The shop currency the lines name in their `subtotal_set`. Absent when they carry only plain
+   * amounts (those are in the shop's currency too): the order's or the shop's currency is used.
+   */
+  currency?: string;
+  lines: RefundLine[];
 }
 
 export interface CustomerDetails {

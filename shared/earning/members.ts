@@ -1,6 +1,5 @@
 /** A member's balance, tier and contact data as events change them. */
-import { utcDay } from '../clock.ts';
-import { spendInWindow } from '../ledger/spend.ts';
+import { spendUpTo } from '../ledger/spend.ts';
 import type { Contact, Lot, Member } from '../ledger/types.ts';
 import type { Program } from '../program/program.ts';
 import { tierForSpend } from '../program/tiers.ts';
@@ -14,9 +13,9 @@ export function newMember(shop: string, customerId: string, enrolledAt: string, 
     consumed: 0,
     pending: 0,
     lifetimeEarned: 0,
-    spendByDay: {},
+    spendByOrder: {},
     tier: program.tiers[0]!.name,
-    tierAsOf: utcDay(enrolledAt),
+    tierAsOf: enrolledAt,
     contact: {},
     rev: 0,
   };
@@ -27,11 +26,11 @@ export function credit(member: Member, lot: Lot): Member {
   return { ...member, balance: member.balance + lot.points, lifetimeEarned: member.lifetimeEarned + lot.points };
 }
 
-/** Recomputes the stored tier at the latest business day seen, after spend changed on `day`. */
-export function withTier(member: Member, day: string, program: Program, currency: string): Member {
-  const asOf = day > member.tierAsOf ? day : member.tierAsOf;
-  const tier = tierForSpend(program, spendInWindow(member.spendByDay, asOf), currency);
-  return { ...member, tier: tier.name, tierAsOf: asOf };
+/** Recomputes the stored tier at the latest business instant seen (`asOf` or the member's own). */
+export function withTier(member: Member, asOf: string, program: Program, currency: string): Member {
+  const at = asOf > member.tierAsOf ? asOf : member.tierAsOf;
+  const tier = tierForSpend(program, spendUpTo(member.spendByOrder, at), currency);
+  return { ...member, tier: tier.name, tierAsOf: at };
 }
 
 /** Contact data from a customer payload, unless the member already has newer data. */
@@ -52,12 +51,31 @@ export function withOrderStats(member: Member, at: string, program: Program): Me
   const orderCount = (member.orderCount ?? 0) + 1;
   const firstOrderAt = member.firstOrderAt && member.firstOrderAt < at ? member.firstOrderAt : at;
   const lastOrderAt = member.lastOrderAt && member.lastOrderAt > at ? member.lastOrderAt : at;
+  return withLapse({ ...member, orderCount, firstOrderAt, lastOrderAt }, program);
+}
+
+/**
+ * Takes a cancelled order (paid before, so counted) out of the order history, after it left the
+ * tier history: the last order date comes back from the orders still kept there (and the first,
+ * where they are all still kept).
+ */
+export function withoutOrderStats(member: Member, at: string, program: Program): Member {
+  const orderCount = Math.max(0, (member.orderCount ?? 0) - 1);
+  const { firstOrderAt: _first, lastOrderAt: _last, orderCount: _count, ...rest } = member;
+  // No orders left: the member reads as one who never ordered, whichever came first.
+  if (orderCount === 0) return withLapse(rest, program);
+  const kept = Object.values(member.spendByOrder).flatMap((entry) => (entry.cancelled ? [] : [entry.at])).sort();
+  let { firstOrderAt, lastOrderAt } = member;
+  if (firstOrderAt === at && kept.length === orderCount) firstOrderAt = kept[0];
+  if (lastOrderAt === at) lastOrderAt = kept[kept.length - 1];
+  return withLapse({ ...rest, orderCount, ...(firstOrderAt ? { firstOrderAt } : {}), ...(lastOrderAt ? { lastOrderAt } : {}) }, program);
+}
+
+function withLapse(member: Member, program: Program): Member {
   const { factor, minOrders } = program.winback;
-  let lapseAt: string | undefined;
-  if (orderCount >= minOrders) {
-    const interval = Math.max(DAY, (Date.parse(lastOrderAt) - Date.parse(firstOrderAt)) / (orderCount - 1));
-    lapseAt = new Date(Date.parse(lastOrderAt) + factor * interval).toISOString();
-  }
   const { lapseAt: _old, ...rest } = member;
-  return { ...rest, orderCount, firstOrderAt, lastOrderAt, ...(lapseAt ? { lapseAt } : {}) };
+  const { orderCount = 0, firstOrderAt, lastOrderAt } = member;
+  if (orderCount < minOrders || !firstOrderAt || !lastOrderAt) return rest;
+  const interval = Math.max(DAY, (Date.parse(lastOrderAt) - Date.parse(firstOrderAt)) / Math.max(1, orderCount - 1));
+  return { ...rest, lapseAt: new Date(Date.parse(lastOrderAt) + factor * interval).toISOString() };
 }

@@ -4,21 +4,25 @@
  * and counted toward tiers, minus what it already has. That is why the final state does not depend
  * on the order in which Shopify delivers the events.
  */
-import { addDays, utcDay } from '../clock.ts';
+import { addDays } from '../clock.ts';
 import { pointsForSpend, proportionOf } from '../ledger/points.ts';
-import { addSpend, spendBefore } from '../ledger/spend.ts';
-import type { LedgerEntry, Lot, Member, Order } from '../ledger/types.ts';
+import { boundedByNow, latest, pruneSpend, spendBefore } from '../ledger/spend.ts';
+import { toMinorUnits } from '../money/money.ts';
+import type { LedgerEntry, Lot, Member, Order, OrderRefund } from '../ledger/types.ts';
 import type { Program } from '../program/program.ts';
 import type { Coupon } from '../rewards/coupon.ts';
 import { newCoupon } from '../rewards/redeem.ts';
 import { tierForSpend } from '../program/tiers.ts';
 import type { Change } from './change.ts';
 import type { OrderCancelled, OrderPaid, RefundCreated } from './events.ts';
-import { credit, newMember, withContact, withOrderStats, withTier } from './members.ts';
+import { CurrencyMismatchError } from './errors.ts';
+import { credit, newMember, withContact, withOrderStats, withoutOrderStats, withTier } from './members.ts';
 
 export interface OrderContext {
   shop: string;
   program: Program;
+  /** The shop's currency, once known: an order in another is refused. */
+  currency?: string;
   /** The order as stored, if any event of it arrived before. */
   order?: Order;
   /** The order's customer as stored, if enrolled. */
@@ -44,21 +48,27 @@ export function orderLotId(orderId: string): string {
 export function applyOrderPaid(ctx: OrderContext, event: OrderPaid): Change | null {
   const order = ctx.order ?? newOrder(ctx.shop, event.orderId);
   if (order.paid || !event.customerId) return null;
+  if (ctx.currency && event.currency !== ctx.currency) throw new CurrencyMismatchError(event.orderId, event.currency, ctx.currency);
   const member = ctx.member ?? enrolledByOrder(ctx, event);
-  const eligibleMinor = Math.max(0, event.subtotalMinor - (event.taxesIncluded ? event.includedTaxMinor : 0));
-  const tier = tierForSpend(ctx.program, spendBefore(member.spendByDay, utcDay(event.at)), event.currency);
-  const points = pointsForSpend(eligibleMinor, event.currency, ctx.program.earning.pointsPerUnit, tier.multiplier);
+  const eligibleMinor = Math.max(0, event.subtotalMinor - event.giftCardMinor - (event.taxesIncluded ? event.includedTaxMinor : 0));
+  const tier = tierForSpend(ctx.program, spendBefore(member.spendByOrder, event.at, event.orderId), event.currency);
+  const { pointsPerUnit } = ctx.program.earning;
+  const points = pointsForSpend(eligibleMinor, event.currency, pointsPerUnit, tier.multiplier);
   const paidOrder: Order = {
     ...order,
+    // Refunds that arrived before anything named the currency are read in the order's now.
+    refunds: Object.fromEntries(Object.entries(order.refunds).map(([id, refund]) => [id, { at: refund.at, ...refundMinor(refund, event.currency) }])),
     customerId: event.customerId,
     paid: {
       at: event.at,
       currency: event.currency,
       subtotalMinor: event.subtotalMinor,
+      giftCardMinor: event.giftCardMinor,
       taxesIncluded: event.taxesIncluded,
       includedTaxMinor: event.includedTaxMinor,
       eligibleMinor,
       points,
+      pointsPerUnit,
       tier: tier.name,
       multiplier: tier.multiplier,
       discountCodes: event.discountCodes,
@@ -76,7 +86,8 @@ export function applyOrderPaid(ctx: OrderContext, event: OrderPaid): Change | nu
     points,
     ...(pending ? { pendingUntil } : {}),
   };
-  const counted = withOrderStats(member, event.at, ctx.program);
+  // A cancellation delivered before the payment: the order never counts as one of the member's.
+  const counted = order.cancelledAt ? member : withOrderStats(member, event.at, ctx.program);
   const earned = pending
     ? { ...counted, pending: counted.pending + points, lifetimeEarned: counted.lifetimeEarned + points }
     : credit(counted, lot);
@@ -114,20 +125,39 @@ export function applyOrderCancelled(ctx: OrderContext, event: OrderCancelled): C
 export function applyRefund(ctx: OrderContext, event: RefundCreated): Change | null {
   const order = ctx.order ?? newOrder(ctx.shop, event.orderId);
   if (order.refunds[event.refundId]) return null;
+  // Lines name their currency in `subtotal_set`; plain amounts are in the shop's currency, which
+  // the paid order tells. Before it is paid the lines wait, as written, for the payment.
+  const currency = event.currency ?? order.paid?.currency;
   const refunded: Order = {
     ...order,
-    refunds: { ...order.refunds, [event.refundId]: { at: event.at, subtotalMinor: event.subtotalMinor, taxMinor: event.taxMinor } },
+    refunds: { ...order.refunds, [event.refundId]: currency ? { at: event.at, ...refundMinor({ at: event.at, lines: event.lines }, currency) } : { at: event.at, lines: event.lines } },
   };
   return settle(ctx, refunded, ctx.member, ctx.lot, { id: `refund:${event.refundId}`, at: event.at, refundId: event.refundId }, []);
 }
 
-/** Eligible amount refunded so far: refund subtotals, less their tax where prices include tax. */
+/** A refund's amounts in minor units of `currency`: read on arrival, or from its waiting lines. */
+export function refundMinor(refund: OrderRefund, currency: string): { subtotalMinor: number; taxMinor: number } {
+  if (!refund.lines) return { subtotalMinor: refund.subtotalMinor ?? 0, taxMinor: refund.taxMinor ?? 0 };
+  let subtotalMinor = 0;
+  let taxMinor = 0;
+  for (const line of refund.lines) {
+    subtotalMinor += Math.max(0, toMinorUnits(line.subtotal, currency));
+    taxMinor += Math.max(0, toMinorUnits(line.tax, currency));
+  }
+  return { subtotalMinor, taxMinor };
+}
+
+/** The eligible amount of one refund: its subtotal, less its tax where prices include tax. */
+function refundEligible(refund: OrderRefund, paid: NonNullable<Order['paid']>): number {
+  const { subtotalMinor, taxMinor } = refundMinor(refund, paid.currency);
+  return Math.max(0, subtotalMinor - (paid.taxesIncluded ? taxMinor : 0));
+}
+
+/** Eligible amount refunded so far (nothing before the payment tells the currency and taxes). */
 export function refundedEligible(order: Order): number {
-  const taxesIncluded = order.paid?.taxesIncluded ?? false;
-  return Object.values(order.refunds).reduce(
-    (sum, refund) => sum + Math.max(0, refund.subtotalMinor - (taxesIncluded ? refund.taxMinor : 0)),
-    0,
-  );
+  const paid = order.paid;
+  if (!paid) return 0;
+  return Object.values(order.refunds).reduce((sum, refund) => sum + refundEligible(refund, paid), 0);
 }
 
 /** The refunds and cancellation recorded before the payment, by date, each with the total reversed after it. */
@@ -136,11 +166,10 @@ function priorReversals(order: Order, paid: NonNullable<Order['paid']>): (Cause 
     ...Object.entries(order.refunds).map(([refundId, refund]) => ({ id: `refund:${refundId}`, at: refund.at, refundId, refund })),
     ...(order.cancelledAt ? [{ id: 'cancel', at: order.cancelledAt, refundId: undefined, refund: undefined }] : []),
   ].sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
-  const taxesIncluded = paid.taxesIncluded;
   let refunded = 0;
   let cancelled = false;
   return events.map((event) => {
-    if (event.refund) refunded += Math.max(0, event.refund.subtotalMinor - (taxesIncluded ? event.refund.taxMinor : 0));
+    if (event.refund) refunded += refundEligible(event.refund, paid);
     else cancelled = true;
     const target = cancelled ? paid.points : proportionOf(paid.points, Math.min(refunded, paid.eligibleMinor), paid.eligibleMinor);
     return { id: event.id, at: event.at, ...(event.refundId ? { refundId: event.refundId } : {}), target };
@@ -208,9 +237,10 @@ function settle(ctx: OrderContext, order: Order, member: Member | undefined, lot
       ...(step.refundId ? { refundId: step.refundId } : {}),
     });
   }
-  const day = utcDay(paid.at);
-  next = { ...next, spendByDay: addSpend(next.spendByDay, day, spendTarget - order.spendCounted) };
-  next = withTier(next, day, ctx.program, paid.currency);
+  next = withOrderSpend(next, order, paid, spendTarget, ctx);
+  // A cancellation of a paid order takes it out of the member's orders (a payment delivered after
+  // its cancellation never counted it).
+  if (cause.id === 'cancel' && ctx.order?.paid) next = withoutOrderStats(next, paid.at, ctx.program);
   const reward = tierReward(ctx, next, paid.currency);
   return {
     member: reward?.member ?? next,
@@ -219,6 +249,19 @@ function settle(ctx: OrderContext, order: Order, member: Member | undefined, lot
     entries,
     ...(reward ? { coupons: [reward.coupon] } : {}),
   };
+}
+
+/**
+ * Records what the order now adds to the member's tier spend (nothing once cancelled, but it stays
+ * to be re-rated like the others) and the multiplier it was rated with, then the member's tier as of the latest instant seen. Far-future
+ * dates do not move that instant past a day from now, so they cannot push real spend out of the
+ * window.
+ */
+function withOrderSpend(member: Member, order: Order, paid: NonNullable<Order['paid']>, spendTarget: number, ctx: OrderContext): Member {
+  const spendByOrder = { ...member.spendByOrder };
+  spendByOrder[order.orderId] = { at: paid.at, minor: spendTarget, multiplier: paid.multiplier, ...(order.cancelledAt ? { cancelled: true as const } : {}) };
+  const asOf = latest(member.tierAsOf, boundedByNow(paid.at, ctx.now));
+  return withTier({ ...member, spendByOrder: pruneSpend(spendByOrder, asOf) }, asOf, ctx.program, paid.currency);
 }
 
 /** Reaching a tier with a reward grants its coupon, once per tier. */

@@ -11,6 +11,7 @@ import { withStats } from '../kpis/stats.ts';
 import { applyCustomerCreated, applyCustomerUpdated } from './customers.ts';
 import type { EarningEvent } from './events.ts';
 import { applyOrderCancelled, applyOrderPaid, applyRefund, orderLotId, type OrderContext } from './orders.ts';
+import { ratingsToRedo, withRerates } from './rerate.ts';
 import { newShop } from './shops.ts';
 import { couponPrefix, looksLikeCouponCode, randomCouponCode } from '../rewards/coupon-code.ts';
 
@@ -65,6 +66,7 @@ async function attemptOnce(store: LoyaltyStore, { shop, event, idempotencyKeys, 
       shop,
       program,
       now,
+      ...(reads.shop?.currency ? { currency: reads.shop.currency } : {}),
       coupons: reads.coupons,
       couponCode: () => randomCouponCode(prefix),
       ...(reads.order ? { order: reads.order } : {}),
@@ -72,6 +74,13 @@ async function attemptOnce(store: LoyaltyStore, { shop, event, idempotencyKeys, 
       ...(lot ? { lot } : {}),
     };
     change = event.kind === 'order-paid' ? applyOrderPaid(ctx, event) : event.kind === 'order-cancelled' ? applyOrderCancelled(ctx, event) : applyRefund(ctx, event);
+    // The change moved the spend that rates the member's later orders: rate them again.
+    const rerates = change && member ? ratingsToRedo(change, program) : [];
+    if (change && rerates.length) {
+      const ids = rerates.map((rerate) => rerate.orderId);
+      const [orders, lots] = await Promise.all([store.getOrders(shop, ids), store.getLots(shop, member!.customerId, ids.map(orderLotId))]);
+      change = withRerates({ program, now, at: event.at }, change, rerates, orders, lots);
+    }
   }
 
   if (!change) {

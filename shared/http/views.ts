@@ -1,8 +1,7 @@
 /** What the storefront is shown: the public program and a member's standing. */
-import { utcDay } from '../clock.ts';
 import { FALLBACK_CURRENCY } from '../earning/shops.ts';
 import { lotStandings } from '../ledger/lots.ts';
-import { spendInWindow } from '../ledger/spend.ts';
+import { latest, spendUpTo } from '../ledger/spend.ts';
 import type { Lot, Member } from '../ledger/types.ts';
 import { formatMinorUnits, toMinorUnits } from '../money/money.ts';
 import type { Program, Reward } from '../program/program.ts';
@@ -33,7 +32,8 @@ export function publicProgram(shop: Shop) {
 export function memberView(shop: Shop, customerId: string, member: Member | undefined, lots: Lot[], now: Date) {
   const { program } = shop;
   const currency = shop.currency ?? FALLBACK_CURRENCY;
-  const spend = member ? spendInWindow(member.spendByDay, utcDay(now)) : 0;
+  // The window ends now, or at the member's latest order where that is later (a clock set back).
+  const spend = member ? spendUpTo(member.spendByOrder, latest(member.tierAsOf, now.toISOString())) : 0;
   const tier = tierForSpend(program, spend, currency);
   const balance = member?.balance ?? 0;
   return {

@@ -73,6 +73,8 @@ export function statsFor(change: Change, before: { member?: Member; order?: Orde
     const bucket = day(entry.occurredAt);
     const points = Math.abs(entry.points);
     if (entry.type === 'earn') u.add(bucket, 'pointsEarned', points);
+    // A re-rated order earns more, or less, than it first did.
+    if (entry.type === 'rerate') u.add(bucket, 'pointsEarned', entry.points);
     if (entry.type === 'bonus') u.add(bucket, 'pointsBonus', points);
     if (entry.type === 'reverse') u.add(bucket, 'pointsReversed', points);
     if (entry.type === 'expire') u.add(bucket, 'pointsExpired', points);

@@ -1,4 +1,5 @@
 /** The plain types of the ledger. Stored records carry `rev`, the optimistic lock of the item. */
+import type { SpendByOrder } from './spend.ts';
 
 export interface Contact {
   email?: string;
@@ -29,15 +30,18 @@ export interface Member {
   /** Points earned but not yet spendable (the program's return window). */
   pending: number;
   lifetimeEarned: number;
-  /** Eligible spend in minor units by UTC day (`2025-04-02`), net of refunds and cancellations. */
-  spendByDay: Record<string, number>;
-  /** The tier as of `tierAsOf`, the latest business date the member's spend was counted at. */
+  /**
+   * Tier spend per paid, uncancelled order (its instant, net eligible spend, the multiplier it was
+   * rated with), kept for two tier windows: see `ledger/spend.ts`.
+   */
+  spendByOrder: SpendByOrder;
+  /** The tier as of `tierAsOf`, the latest business instant the member's spend was counted at. */
   tier: string;
   tierAsOf: string;
   signupBonusAt?: string;
   /** Tiers whose reward coupon the member was granted (once each). */
   tierRewards?: string[];
-  /** Paid orders: how many, the first and the last, for the member's usual interval. */
+  /** Paid orders not cancelled: how many, the first and the last, for the member's usual interval. */
   orderCount?: number;
   firstOrderAt?: string;
   lastOrderAt?: string;
@@ -69,7 +73,8 @@ export interface Lot {
   expired?: number;
 }
 
-export type LedgerEntryType = 'earn' | 'reverse' | 'bonus' | 'adjust' | 'redeem' | 'expire';
+/** `rerate`: an order's points changed because a late, earlier order (or its refund) changed its tier. */
+export type LedgerEntryType = 'earn' | 'reverse' | 'bonus' | 'adjust' | 'redeem' | 'expire' | 'rerate';
 
 export interface LedgerEntry {
   /** Deterministic from the business event, so a replay cannot add a second entry. */
@@ -96,12 +101,17 @@ export interface OrderPayment {
   currency: string;
   /** Subtotal after discounts, without shipping, in shop money minor units. */
   subtotalMinor: number;
+  /** Gift cards bought on the order, after their discounts: part of the subtotal that earns nothing. */
+  giftCardMinor?: number;
   /** Whether the order's prices include tax: then tax is taken out of subtotals and refunds. */
   taxesIncluded: boolean;
   /** Tax included in the subtotal (zero where prices exclude tax). */
   includedTaxMinor: number;
   eligibleMinor: number;
   points: number;
+  /** The program's earning rate when the order earned: a re-rating keeps it. */
+  pointsPerUnit?: number;
+  /** The tier and multiplier of the spend before the order's instant (re-rated when that changes). */
   tier: string;
   multiplier: number;
   discountCodes: string[];
@@ -109,10 +119,15 @@ export interface OrderPayment {
 
 export interface OrderRefund {
   at: string;
-  /** Refunded line subtotals plus refund discrepancies, without shipping, in minor units. */
-  subtotalMinor: number;
+  /** Refunded line subtotals (gift cards left out), without shipping, in minor units. */
+  subtotalMinor?: number;
   /** Tax on the refunded lines: taken out where the order's prices include tax. */
-  taxMinor: number;
+  taxMinor?: number;
+  /**
+   * The lines as Shopify wrote them, kept instead of the minor units when the refund arrived before
+   * anything named its currency; read in the order's currency once it is paid.
+   */
+  lines?: { subtotal: string | number; tax: string | number }[];
 }
 
 export interface Order {

@@ -1,13 +1,14 @@
 /**
  * The parts of Shopify's webhook payloads the service reads, as zod/mini schemas (lean in a Lambda
  * bundle). Unknown fields pass unread. Money arrives as strings ("199.00") and, on refund lines, as
- * numbers (195.66); ids as numbers. Timestamps carry offsets and are normalised to UTC.
+ * numbers (195.66); ids as numbers, which the JSON reader keeps as exact strings past 2^53
+ * (`parseJson`). Timestamps carry offsets and are normalised to UTC.
  */
 import * as z from 'zod/mini';
 
 export const idSchema = z.union([
   z.int().check(z.positive()),
-  z.string().check(z.regex(/^[1-9][0-9]{0,19}$/)),
+  z.string().check(z.regex(/^[1-9][0-9]{0,29}$/)),
 ]);
 
 export const moneySchema = z.union([z.string().check(z.maxLength(40)), z.number()]);
@@ -27,6 +28,18 @@ export const timestampSchema = z.string().check(
 );
 
 const taxLineSchema = z.object({ price: moneySchema, price_set: z.optional(moneySetSchema) });
+
+const discountAllocationSchema = z.object({ amount: z.nullish(moneySchema), amount_set: z.nullish(moneySetSchema) });
+
+/** A line: its tax, and (for gift cards bought, which earn nothing) its price, quantity and discounts. */
+const lineItemSchema = z.object({
+  gift_card: z.nullish(z.boolean()),
+  price: z.nullish(moneySchema),
+  price_set: z.nullish(moneySetSchema),
+  quantity: z.nullish(z.int().check(z.nonnegative())),
+  discount_allocations: z.nullish(z.array(discountAllocationSchema)),
+  tax_lines: z.nullish(z.array(taxLineSchema)),
+});
 
 const consentSchema = z.nullish(z.object({ state: z.nullish(z.string().check(z.maxLength(40))) }));
 
@@ -53,7 +66,7 @@ export const orderSchema = z.object({
   taxes_included: z.nullish(z.boolean()),
   total_tax: z.nullish(moneySchema),
   total_tax_set: z.nullish(moneySetSchema),
-  line_items: z.nullish(z.array(z.object({ tax_lines: z.nullish(z.array(taxLineSchema)) }))),
+  line_items: z.nullish(z.array(lineItemSchema)),
   discount_codes: z.nullish(z.array(z.object({ code: z.string().check(z.maxLength(255)) }))),
 });
 
@@ -68,6 +81,7 @@ export const refundSchema = z.object({
       subtotal_set: z.nullish(moneySetSchema),
       total_tax: z.nullish(moneySchema),
       total_tax_set: z.nullish(moneySetSchema),
+      line_item: z.nullish(z.object({ gift_card: z.nullish(z.boolean()) })),
     }),
   ),
 });

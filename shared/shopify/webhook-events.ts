@@ -1,5 +1,6 @@
 /** Webhook topics to the core's events: parse the body, validate its shape, convert money and dates. */
 import type { CustomerDetails, LoyaltyEvent } from '../earning/events.ts';
+import { isSafeNumber, parse as parseLossless } from 'lossless-json';
 import { InvalidAmountError, toMinorUnits } from '../money/money.ts';
 import { InvalidPayloadError } from './errors.ts';
 import { customerPrivacySchema, customerSchema, orderSchema, refundSchema, shopPrivacySchema, type CustomerPayload, type OrderPayload } from './payloads.ts';
@@ -13,10 +14,18 @@ export function isEarningTopic(topic: string): topic is EarningTopic {
   return (EARNING_TOPICS as readonly string[]).includes(topic) || (PRIVACY_TOPICS as readonly string[]).includes(topic);
 }
 
-/** JSON.parse that answers with the service's own error for text that is not JSON. */
+/** An integer literal too long to be sure it survives a JavaScript number (2^53 has 16 digits). */
+const LONG_INTEGER = /[:[,]\s*-?\d{16,}\s*[,}\]]/;
+
+/**
+ * JSON.parse that answers with the service's own error for text that is not JSON, and keeps
+ * integers beyond 2^53 (ids of Shopify's test samples and of long-lived shops) as their exact
+ * digits, in a string, where plain JSON.parse would round them.
+ */
 export function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text);
+    if (!LONG_INTEGER.test(text)) return JSON.parse(text);
+    return parseLossless(text, null, (digits) => (isSafeNumber(digits) ? Number(digits) : digits));
   } catch (cause) {
     throw new InvalidPayloadError('the body is not JSON', [], { cause });
   }
@@ -26,7 +35,7 @@ function validated<T>(schema: { safeParse(input: unknown): { success: true; data
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const problems = result.error.issues.slice(0, 20).map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
-  throw new InvalidPayloadError(`the body is not a ${topic} payload`, problems);
+  throw new InvalidPayloadError(`the body is not a valid ${topic} payload`, problems);
 }
 
 /** Money conversion errors become payload errors: a 400, never a 500. Amounts here are never negative. */
@@ -59,22 +68,24 @@ export function toEvent(topic: EarningTopic, body: unknown): LoyaltyEvent {
     }
     case 'refunds/create': {
       const refund = validated(refundSchema, body, topic);
-      // The refund's currency is the order's shop currency; its lines carry it in `subtotal_set`.
-      const currency = refund.refund_line_items[0]?.subtotal_set?.shop_money.currency_code ?? 'USD';
-      let subtotalMinor = 0;
-      let taxMinor = 0;
-      refund.refund_line_items.forEach((line, i) => {
-        subtotalMinor += money(line.subtotal_set?.shop_money.amount ?? line.subtotal, currency, `refund_line_items.${i}.subtotal`);
-        const tax = line.total_tax_set?.shop_money.amount ?? line.total_tax;
-        if (tax !== undefined && tax !== null) taxMinor += money(tax, currency, `refund_line_items.${i}.total_tax`);
+      // Every line's amounts are in the shop's currency; `subtotal_set` names it. Gift cards
+      // refunded never earned, so they reverse nothing.
+      const currency = refund.refund_line_items.find((line) => line.subtotal_set)?.subtotal_set?.shop_money.currency_code;
+      const lines = refund.refund_line_items.flatMap((line, i) => {
+        if (line.line_item?.gift_card) return [];
+        const subtotal = line.subtotal_set?.shop_money.amount ?? line.subtotal;
+        const tax = line.total_tax_set?.shop_money.amount ?? line.total_tax ?? 0;
+        money(subtotal, currency ?? 'XXX', `refund_line_items.${i}.subtotal`);
+        money(tax, currency ?? 'XXX', `refund_line_items.${i}.total_tax`);
+        return [{ subtotal, tax }];
       });
       return {
         kind: 'refund-created',
         refundId: String(refund.id),
         orderId: String(refund.order_id),
         at: utc(refund.processed_at ?? refund.created_at),
-        subtotalMinor: Math.max(0, subtotalMinor),
-        taxMinor: Math.max(0, taxMinor),
+        ...(currency ? { currency } : {}),
+        lines,
       };
     }
     case 'customers/create':
@@ -103,19 +114,24 @@ export function toEvent(topic: EarningTopic, body: unknown): LoyaltyEvent {
   }
 }
 
+/**
+ * A paid order in the shop's currency: `subtotal_price_set.shop_money`, else the plain amounts,
+ * which Shopify writes in the shop's currency (`currency`) too. The customer's presentment currency
+ * is never used, so nothing is converted here.
+ */
 function orderPaid(order: OrderPayload): LoyaltyEvent {
   const currency = order.subtotal_price_set?.shop_money.currency_code ?? order.currency;
   const subtotal = order.subtotal_price_set?.shop_money.amount ?? order.subtotal_price;
   if (subtotal === undefined || subtotal === null) {
-    throw new InvalidPayloadError('the body is not a orders/paid payload', [{ path: 'subtotal_price', message: 'required' }]);
+    throw new InvalidPayloadError('the body is not an orders/paid payload', [{ path: 'subtotal_price', message: 'required' }]);
   }
+  const lines = order.line_items ?? [];
   const taxesIncluded = order.taxes_included ?? false;
   let includedTaxMinor = 0;
   if (taxesIncluded) {
-    // Tax on the items only: shipping's tax is not in the subtotal.
-    const lines = order.line_items ?? [];
+    // Tax on the items only: shipping's tax is not in the subtotal, and gift cards carry none.
     includedTaxMinor = lines.length
-      ? lines.reduce((sum, line, i) => sum + (line.tax_lines ?? []).reduce((s, tax) => s + money(tax.price_set?.shop_money.amount ?? tax.price, currency, `line_items.${i}.tax_lines`), 0), 0)
+      ? lines.reduce((sum, line, i) => (line.gift_card ? sum : sum + (line.tax_lines ?? []).reduce((s, tax) => s + money(tax.price_set?.shop_money.amount ?? tax.price, currency, `line_items.${i}.tax_lines`), 0)), 0)
       : money(order.total_tax_set?.shop_money.amount ?? order.total_tax ?? '0', currency, 'total_tax');
   }
   return {
@@ -125,10 +141,29 @@ function orderPaid(order: OrderPayload): LoyaltyEvent {
     at: utc(order.processed_at ?? order.created_at),
     currency,
     subtotalMinor: money(subtotal, currency, 'subtotal_price'),
+    giftCardMinor: giftCardsBought(lines, currency),
     taxesIncluded,
     includedTaxMinor,
     discountCodes: (order.discount_codes ?? []).map((discount) => discount.code),
   };
+}
+
+/** Gift-card lines bought: price times quantity, less the discounts allocated to them. */
+function giftCardsBought(lines: NonNullable<OrderPayload['line_items']>, currency: string): number {
+  let total = 0;
+  lines.forEach((line, i) => {
+    if (!line.gift_card) return;
+    const price = line.price_set?.shop_money.amount ?? line.price;
+    if (price === undefined || price === null) {
+      throw new InvalidPayloadError('a gift card line has no price', [{ path: `line_items.${i}.price`, message: 'required' }]);
+    }
+    const discounts = (line.discount_allocations ?? []).reduce(
+      (sum, allocation, j) => sum + money(allocation.amount_set?.shop_money.amount ?? allocation.amount ?? 0, currency, `line_items.${i}.discount_allocations.${j}.amount`),
+      0,
+    );
+    total += Math.max(0, money(price, currency, `line_items.${i}.price`) * (line.quantity ?? 1) - discounts);
+  });
+  return total;
 }
 
 function customerDetails(customer: CustomerPayload, fallbackDate?: string): CustomerDetails {

@@ -81,6 +81,8 @@ export interface LoyaltyStore {
   getMember(shop: string, customerId: string): Promise<Member | undefined>;
   /** A member and one of their lots, in one consistent round trip. */
   getMemberAndLot(shop: string, customerId: string, lotId: string): Promise<{ member?: Member; lot?: Lot }>;
+  /** Lots of one member, by id (those that exist), in one consistent round trip. */
+  getLots(shop: string, customerId: string, lotIds: string[]): Promise<Lot[]>;
   /** The member's lots that still count: not fully reversed, not settled by expiry. */
   activeLots(shop: string, customerId: string): Promise<Lot[]>;
   /** The member's ledger, newest first. */

@@ -12,7 +12,7 @@ const now = new Date('2026-01-10T00:00:00Z');
 const noWait = { maxAttempts: 5, backoff: async () => {} };
 
 function paid(orderId: string, customerId = '42'): OrderPaid {
-  return { kind: 'order-paid', orderId, customerId, at: '2026-01-05T00:00:00.000Z', currency: 'USD', subtotalMinor: 1000, taxesIncluded: false, includedTaxMinor: 0, discountCodes: [] };
+  return { kind: 'order-paid', orderId, customerId, at: '2026-01-05T00:00:00.000Z', currency: 'USD', subtotalMinor: 1000, giftCardMinor: 0, taxesIncluded: false, includedTaxMinor: 0, discountCodes: [] };
 }
 
 /** Makes the next `count` TransactWriteItems calls fail as DynamoDB does under contention. */

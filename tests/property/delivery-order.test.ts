@@ -38,6 +38,16 @@ import {
 const SIGNUP_BONUS = 25;
 /** One tier for everyone, at 1.5 points per unit: orders are rated alike whatever arrives first. */
 const ONE_TIER = { signupBonus: SIGNUP_BONUS, tiers: [{ name: 'Member', minSpend: 0, multiplier: 1.5 }], rewards: [TREAT] };
+/** Tiers low enough for random histories to cross them, so late orders re-rate later ones. */
+const THREE_TIERS = {
+  signupBonus: SIGNUP_BONUS,
+  tiers: [
+    { name: 'Bronze', minSpend: 0, multiplier: 1 },
+    { name: 'Silver', minSpend: 150, multiplier: 1.25 },
+    { name: 'Gold', minSpend: 400, multiplier: 1.5 },
+  ],
+  rewards: [TREAT],
+};
 
 let service: Service;
 beforeAll(async () => {
@@ -60,15 +70,16 @@ function comparable(state: MemberState) {
   const lots = state.lots
     .map((lot) => ({ name: lotName(lot), points: lot.points, earnedAt: lot.earnedAt, expiresAt: lot.expiresAt, settledAt: lot.settledAt ?? null, expired: lot.expired ?? 0 }))
     .sort((a, b) => a.name.localeCompare(b.name));
-  // Reversals are compared per order: a refund that arrives before its payment is reversed
-  // together with the payment, in one entry, where in-order delivery writes one per refund.
-  const reversedByOrder: Record<string, number> = {};
+  // An order's points are compared net, per order: a refund that arrives before its payment is
+  // reversed together with the payment, in one entry, where in-order delivery writes one per
+  // refund; and an order re-rated by a late, earlier order gets its difference in a `rerate` entry.
+  const netByOrder: Record<string, number> = {};
   const entries: string[] = [];
   for (const entry of state.ledger as LedgerEntry[]) {
-    if (entry.type === 'reverse') reversedByOrder[entry.orderId!] = (reversedByOrder[entry.orderId!] ?? 0) + entry.points;
+    if (entry.orderId && ['earn', 'reverse', 'rerate'].includes(entry.type)) netByOrder[entry.orderId] = (netByOrder[entry.orderId] ?? 0) + entry.points;
     else entries.push(`${entry.type} ${entry.points} at ${entry.occurredAt}${entry.orderId ? ` order ${entry.orderId}` : ''}`);
   }
-  return { member: state.member ? member : null, lots, entries: entries.sort(), reversedByOrder };
+  return { member: state.member ? member : null, lots, entries: entries.sort(), netByOrder };
 }
 
 async function shopState(shop: string, world: World) {
@@ -154,6 +165,24 @@ describe('delivery order', () => {
     );
   }, timeLimit(240_000));
 
+  it('ends in the same state whatever the order of delivery when orders cross tiers and re-rate each other', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        historyArb,
+        withShrinkBudget(40, async ({ world, deliveries }) => {
+          const [inOrder, shuffled] = [nextShop('tiers-in-order'), nextShop('tiers-shuffled')];
+          await setProgram(service, inOrder, THREE_TIERS, dayAt(125));
+          await setProgram(service, shuffled, THREE_TIERS, dayAt(125));
+          const events = webhooks(world);
+          for (const event of events) expect((await deliver(service, inOrder, event, 'first')).status).toBe(200);
+          for (const { event, copy } of deliveries) expect((await deliver(service, shuffled, events[event]!, copy)).status).toBe(200);
+          expect(await shopState(shuffled, world)).toEqual(await shopState(inOrder, world));
+        }),
+      ),
+      { numRuns: runs(15) },
+    );
+  }, timeLimit(240_000));
+
   it('dates a reversal by its refund even when the refund arrives before the payment', async () => {
     const shop = nextShop('refund-first');
     service.setNow(dayAt(125));
@@ -179,8 +208,8 @@ describe('delivery order', () => {
     expect(b.activeMembers).toBe(a.activeMembers);
   });
 
-  it('does not re-rate a later order when an earlier-dated order that crosses a tier arrives late (known limit)', async () => {
-    // Default tiers: Silver (x1.25) from 500 of spend in the days before an order.
+  it('re-rates a later order when an earlier-dated order that crosses a tier arrives late', async () => {
+    // Default tiers: Silver (x1.25) from 500 of spend before an order's instant.
     const [inOrder, late] = [nextShop('rated-in-order'), nextShop('rated-late')];
     service.setNow(dayAt(125));
     const big = paidOrder({ id: 51, customerId: 5001, subtotal: '600.00', at: dayAt(1) });
@@ -188,9 +217,11 @@ describe('delivery order', () => {
     for (const body of [big, later]) await service.webhook('orders/paid', body, { shop: inOrder });
     for (const body of [later, big]) await service.webhook('orders/paid', body, { shop: late });
 
-    // In order, the later order is rated Silver: 600 + 125. Arriving first it was rated Bronze,
-    // and the late arrival of the bigger, earlier order does not change that: 600 + 100.
+    // In order, the later order is rated Silver: 600 + 125. Arriving first it was rated Bronze;
+    // the late arrival of the bigger, earlier order re-rates it: 600 + 100 + 25.
     expect((await memberState(service, inOrder, '5001')).member?.balance).toBe(725);
-    expect((await memberState(service, late, '5001')).member?.balance).toBe(700);
+    const { member, ledger } = await memberState(service, late, '5001');
+    expect(member?.balance).toBe(725);
+    expect(ledger.find((entry) => entry.type === 'rerate')).toMatchObject({ points: 25, orderId: '52' });
   });
 });

@@ -236,9 +236,11 @@ export async function admin(service: Service, shop: string, at: string, path: st
 }
 
 /** Sets the shop's program as its staff would, with the service's clock at `at`. */
-export async function setProgram(service: Service, shop: string, program: unknown, at: string): Promise<void> {
+/** Sets the sections `program` names, keeping the shop's others (a PUT takes the whole program). */
+export async function setProgram(service: Service, shop: string, program: Record<string, unknown>, at: string): Promise<void> {
   service.setNow(at);
-  const response = await admin(service, shop, at, '/program', { method: 'PUT', body: program });
+  const current = (await (await admin(service, shop, at, '/program', { method: 'GET' })).json()) as { program: Record<string, unknown> };
+  const response = await admin(service, shop, at, '/program', { method: 'PUT', body: { ...current.program, ...program } });
   if (response.status !== 200) throw new Error(`PUT /admin/program: ${response.status} ${await response.text()}`);
 }
 

@@ -11,7 +11,7 @@ const now = new Date('2026-06-01T00:00:00Z');
 const shop = 'shop.myshopify.com';
 
 function paid(orderId: string, subtotalMinor: number, at = '2026-05-01T10:00:00.000Z'): OrderPaid {
-  return { kind: 'order-paid', orderId, customerId: '7', at, currency: 'USD', subtotalMinor, taxesIncluded: false, includedTaxMinor: 0, discountCodes: [] };
+  return { kind: 'order-paid', orderId, customerId: '7', at, currency: 'USD', subtotalMinor, giftCardMinor: 0, taxesIncluded: false, includedTaxMinor: 0, discountCodes: [] };
 }
 
 /** Applies changes the way the store would, keeping the stored state in memory. */
@@ -71,13 +71,13 @@ describe('earning', () => {
   it('reverses a partial refund in proportion, and never more than the order earned', () => {
     const h = history();
     h.commit(applyOrderPaid(h.ctx('1'), paid('1', 20000)));
-    const first = h.commit(applyRefund(h.ctx('1'), { kind: 'refund-created', refundId: 'r1', orderId: '1', at: '2026-05-02T00:00:00.000Z', subtotalMinor: 15000, taxMinor: 0 }));
+    const first = h.commit(applyRefund(h.ctx('1'), { kind: 'refund-created', refundId: 'r1', orderId: '1', at: '2026-05-02T00:00:00.000Z', lines: [{ subtotal: '150.00', tax: '0.00' }] }));
     expect(first?.entries).toMatchObject([{ type: 'reverse', points: -150, refundId: 'r1' }]);
-    const second = h.commit(applyRefund(h.ctx('1'), { kind: 'refund-created', refundId: 'r2', orderId: '1', at: '2026-05-03T00:00:00.000Z', subtotalMinor: 15000, taxMinor: 0 }));
+    const second = h.commit(applyRefund(h.ctx('1'), { kind: 'refund-created', refundId: 'r2', orderId: '1', at: '2026-05-03T00:00:00.000Z', lines: [{ subtotal: '150.00', tax: '0.00' }] }));
     expect(second?.entries).toMatchObject([{ type: 'reverse', points: -50 }]);
     expect(h.state.member?.balance).toBe(0);
     expect(h.state.orders.get('1')?.reversedPoints).toBe(200);
-    expect(applyRefund(h.ctx('1'), { kind: 'refund-created', refundId: 'r2', orderId: '1', at: '2026-05-03T00:00:00.000Z', subtotalMinor: 15000, taxMinor: 0 })).toBeNull();
+    expect(applyRefund(h.ctx('1'), { kind: 'refund-created', refundId: 'r2', orderId: '1', at: '2026-05-03T00:00:00.000Z', lines: [{ subtotal: '150.00', tax: '0.00' }] })).toBeNull();
   });
 
   it('reaches the same balance when the cancellation arrives before the payment', () => {
@@ -90,7 +90,8 @@ describe('earning', () => {
       ['earn', 199],
       ['reverse', -199],
     ]);
-    expect(h.state.member).toMatchObject({ balance: 0, spendByDay: {} });
+    expect(h.state.member).toMatchObject({ balance: 0, spendByOrder: { '1': { minor: 0, cancelled: true } } });
+    expect(h.state.member?.orderCount).toBeUndefined();
     expect(applyOrderCancelled(h.ctx('1'), cancel)).toBeNull();
   });
 

@@ -109,6 +109,11 @@ export class DynamoDbStore implements LoyaltyStore {
     return { ...(member ? { member: toMember(member) } : {}), ...(lot ? { lot: toLot(lot) } : {}) };
   }
 
+  async getLots(shop: string, customerId: string, lotIds: string[]): Promise<Lot[]> {
+    if (!lotIds.length) return [];
+    return (await this.batchGet(lotIds.map((lotId) => lotKey(shop, customerId, lotId)))).map(toLot);
+  }
+
   async activeLots(shop: string, customerId: string): Promise<Lot[]> {
     const lots: Lot[] = [];
     let start: Item | undefined;
@@ -162,7 +167,9 @@ export class DynamoDbStore implements LoyaltyStore {
     if (shopRecord) writes.push({ Put: { TableName, Item: shopItem(shopRecord, shopRecord.rev + 1), ...expectRev(shopRecord.rev) } });
     const { member, order } = change;
     if (member) writes.push({ Put: { TableName, Item: memberItem(member, member.rev + 1), ...expectRev(member.rev, change.memberMinBalance) } });
-    if (order) writes.push({ Put: { TableName, Item: orderItem(order, order.rev + 1), ...expectRev(order.rev) } });
+    for (const written of [...(order ? [order] : []), ...(change.orders ?? [])]) {
+      writes.push({ Put: { TableName, Item: orderItem(written, written.rev + 1), ...expectRev(written.rev) } });
+    }
     const owner = member?.customerId ?? order?.customerId;
     if (owner) {
       for (const lot of change.lots) writes.push({ Put: { TableName, Item: lotItem(shop, owner, lot) } });

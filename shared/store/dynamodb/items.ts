@@ -97,7 +97,11 @@ function strip<T>(item: Item, ...extra: string[]): T {
 }
 
 export const toShop = (item: Item) => strip<Shop>(item);
-export const toMember = (item: Item) => strip<Member>(item);
+/** Members written before tier spend was kept per order start with none (they re-fill as orders arrive). */
+export function toMember(item: Item): Member {
+  const member = strip<Member>(item);
+  return { ...member, spendByOrder: member.spendByOrder ?? {} };
+}
 export const toOrder = (item: Item) => strip<Order>(item);
 export const toLot = (item: Item) => strip<Lot>(item, 'shop', 'customerId', 'rev');
 export const toCoupon = (item: Item) => strip<Coupon>(item);
