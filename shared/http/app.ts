@@ -4,7 +4,7 @@
  */
 import { Hono } from 'hono';
 import { AdjustmentBelowZeroError } from '../admin/errors.ts';
-import { BusyError } from '../earning/errors.ts';
+import { BusyError, CurrencyMismatchError } from '../earning/errors.ts';
 import { InvalidProgramError } from '../program/program.ts';
 import { InvalidPayloadError } from '../shopify/errors.ts';
 import { InvalidCursorError } from '../store/ports.ts';
@@ -57,6 +57,7 @@ export function withProblemAnswers<T extends Hono<any, any, any>>(app: T, logger
     if (error instanceof InvalidPayloadError) return problem(c, 400, error.type, error.message, { problems: error.problems });
     if (error instanceof InvalidProgramError) return problem(c, 422, error.type, error.message, { problems: error.problems });
     if (error instanceof InvalidCursorError) return problem(c, 400, error.type, error.message);
+    if (error instanceof CurrencyMismatchError) return problem(c, 422, error.type, error.message, { currency: error.currency, shopCurrency: error.shopCurrency });
     if (error instanceof AdjustmentBelowZeroError) return problem(c, 409, error.type, error.message, { balance: error.balance, points: error.points });
     if (error instanceof InsufficientPointsError) return problem(c, 409, error.type, error.message, { balance: error.balance, cost: error.cost });
     if (error instanceof ProgramInactiveError) return problem(c, 409, error.type, error.message);
