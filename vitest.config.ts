@@ -1,4 +1,6 @@
 import { defineConfig } from 'vitest/config';
+// Before any AWS SDK client exists, here and in every worker: no Node 20 support notice.
+import './local/sdk-notice.ts';
 
 export default defineConfig({
   test: {

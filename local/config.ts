@@ -32,3 +32,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
     ...(env.LOYALTY_NOW ? { nowFixed: env.LOYALTY_NOW } : {}),
   };
 }
+
+/**
+ * Where the helper scripts (send-sample-webhook, run-job) find the running service: `--port N`
+ * when given, else LOYALTY_URL, else PORT (default 3000), as `npm start` reads it.
+ */
+export function serviceUrl(portOption: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  if (portOption !== undefined) {
+    const port = Number(portOption);
+    if (!/^[0-9]+$/.test(portOption) || port < 1 || port > 65535) throw new Error(`--port is not a port number: ${portOption}`);
+    return `http://127.0.0.1:${port}`;
+  }
+  return env.LOYALTY_URL ?? `http://127.0.0.1:${loadConfig(env).port}`;
+}
+
+/** The help line every helper script ends with: where it sends its requests. */
+export const PORT_HELP = '  --port N     the port `npm start` listens on; without it PORT is read (default 3000), or LOYALTY_URL for another address';

@@ -46,6 +46,28 @@ export interface RunningDynamoDb {
   stop(): Promise<void>;
 }
 
+/**
+ * Every DynamoDB Local this process started that is still running. However the process ends
+ * (`process.exit`, an uncaught error, a signal it handles), its `exit` hook signals them, so no
+ * Java outlives the Node process that started it. (Only SIGKILL skips the hook; even then Java,
+ * in our process group, ends with a Ctrl-C or a kill of the group.)
+ */
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function track(child: ChildProcess): void {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const java of running) java.kill('SIGTERM');
+  });
+}
+
+/** How long a stopping DynamoDB Local may take before it is killed outright. */
+const STOP_GRACE_MS = 10_000;
+
 /** `dataDir` keeps the data across restarts; without it everything lives in memory. */
 export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Promise<RunningDynamoDb> {
   checkJava();
@@ -55,21 +77,27 @@ export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Pr
     path = resolve(options.dataDir);
     mkdirSync(path, { recursive: true });
   }
+  // Not detached: Java stays in our process group, so a Ctrl-C reaches it too.
   const child: ChildProcess = dynamoDbLocal.spawn({ port, path, sharedDb: true, stdio: 'pipe' });
+  track(child);
   child.stdout?.resume();
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const endpoint = `http://127.0.0.1:${port}`;
   const stop = () =>
     new Promise<void>((done) => {
-      if (child.exitCode !== null) return done();
-      child.once('exit', () => done());
+      if (child.exitCode !== null || child.signalCode !== null) return done();
+      const force = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+      child.once('exit', () => {
+        clearTimeout(force);
+        done();
+      });
       child.kill('SIGTERM');
     });
   const client = localClient(endpoint);
   try {
     for (let i = 0; ; i++) {
-      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}: ${stderr}`);
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`DynamoDB Local exited (${child.exitCode ?? child.signalCode}): ${stderr}`);
       try {
         await client.send(new ListTablesCommand({}));
         break;

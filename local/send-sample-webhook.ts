@@ -3,25 +3,59 @@
  * then asks the storefront API (signed as the App Proxy would) for the customer's standing, so a
  * new user sees points appear. Settings as for `npm start`: PORT, SHOPIFY_API_SECRET, LOYALTY_NOW.
  *
- *   npm run send-sample-webhook -- --customer 1001 --amount 120.00 --shop demo-shop.myshopify.com
+ *   npm run send-sample-webhook -- --customer 1001 --amount 120.00 --shop demo-shop.myshopify.com --port 3000
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { signProxyQuery } from '../shared/shopify/app-proxy-signature.ts';
 import { signWebhook } from '../shared/shopify/webhook-signature.ts';
-import { loadConfig } from './config.ts';
+import { PORT_HELP, loadConfig, serviceUrl } from './config.ts';
 
-const { values } = parseArgs({
-  options: {
-    customer: { type: 'string', default: '1001' },
-    amount: { type: 'string', default: '120.00' },
-    shop: { type: 'string', default: 'demo-shop.myshopify.com' },
-    order: { type: 'string' },
-  },
-});
+const USAGE = [
+  'usage: npm run send-sample-webhook -- [--customer 1001] [--amount 120.00] [--shop demo-shop.myshopify.com] [--order ID] [--port N]',
+  '  Sends a signed orders/paid webhook to the running `npm start`, then prints the customer\'s standing.',
+  '  --customer   the customer id (default 1001)',
+  '  --amount     the order\'s subtotal in USD (default 120.00)',
+  '  --shop       the shop domain (default demo-shop.myshopify.com)',
+  '  --order      the order id (default: a random one)',
+  PORT_HELP,
+  '  Signed with SHOPIFY_API_SECRET (default: the development value), dated by LOYALTY_NOW if set.',
+  '',
+].join('\n');
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      customer: { type: 'string', default: '1001' },
+      amount: { type: 'string', default: '120.00' },
+      shop: { type: 'string', default: 'demo-shop.myshopify.com' },
+      order: { type: 'string' },
+      port: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+} catch (error) {
+  fail(error instanceof Error ? error.message : String(error));
+}
+const { values } = parsed;
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 
 const config = loadConfig();
-const base = process.env.LOYALTY_URL ?? `http://127.0.0.1:${config.port}`;
+let base: string;
+try {
+  base = serviceUrl(values.port);
+} catch (error) {
+  fail(error instanceof Error ? error.message : String(error));
+}
 const now = config.clock();
 const orderId = Number(values.order ?? randomInt(1, 2 ** 47));
 const money = (amount: string) => ({ shop_money: { amount, currency_code: 'USD' }, presentment_money: { amount, currency_code: 'USD' } });
@@ -79,6 +113,6 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`could not reach the service at ${base}: ${error instanceof Error ? error.message : String(error)}\n(is \`npm start\` running?)\n`);
+  process.stderr.write(`could not reach the service at ${base}: ${error instanceof Error ? error.message : String(error)}\n(is \`npm start\` running? on another port, pass --port N)\n`);
   process.exit(1);
 });

@@ -1,9 +1,14 @@
 /**
  * `npm start` as a user runs it: a real process with its own DynamoDB Local, the listening line,
- * the sample-webhook script, and data kept across a restart in LOYALTY_DATA_DIR.
+ * the sample-webhook script, and data kept across a restart in LOYALTY_DATA_DIR; a port in use;
+ * and no Java left behind once it stops.
+ *
+ * Each server is started in its own process group (`detached`), so "what did it leave behind" is
+ * simply "what is left in that group" (DynamoDB Local's Java joins its parent's group).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,7 +17,13 @@ import { DEV_API_KEY, DEV_API_SECRET } from '../../local/config.ts';
 const running: ChildProcess[] = [];
 const dataDir = mkdtempSync(join(tmpdir(), 'loyalty-data-'));
 afterAll(() => {
-  for (const child of running) child.kill('SIGTERM');
+  for (const child of running) {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // the group is gone already
+    }
+  }
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -20,12 +31,36 @@ function freePortish(): number {
   return 20000 + Math.floor(Math.random() * 20000);
 }
 
-/** Starts the server as `npm start` does and resolves with its printed output once it listens. */
-function start(env: Record<string, string>): Promise<{ child: ChildProcess; output: string; port: number }> {
+/** The processes still in a process group, as `ps` lists them (none once all have ended). */
+function processesInGroup(group: number): string[] {
+  const ps = spawnSync('ps', ['-eo', 'pgid=,stat=,args='], { encoding: 'utf8' });
+  return ps.stdout
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([pgid, stat]) => Number(pgid) === group && !stat?.startsWith('Z'))
+    .map((fields) => fields.slice(2).join(' '));
+}
+
+const isJava = (command: string) => command.includes('DynamoDBLocal.jar');
+
+/** Waits until nothing of a process group is left, or gives up and answers what is. */
+async function groupLeft(group: number, withinMs = 15_000): Promise<string[]> {
+  const until = Date.now() + withinMs;
+  for (;;) {
+    const left = processesInGroup(group);
+    if (!left.length || Date.now() > until) return left;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Starts the server as `npm start` does (or through npm itself) and resolves with its printed output once it listens. */
+function start(env: Record<string, string>, options: { viaNpm?: boolean } = {}): Promise<{ child: ChildProcess; output: string; port: number }> {
   const port = freePortish();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
+  const [command, args] = options.viaNpm ? ['npm', ['start']] : [process.execPath, ['--import', 'tsx', 'local/main.ts']];
+  const child = spawn(command as string, args as string[], {
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   running.push(child);
   return new Promise((resolve, reject) => {
@@ -44,10 +79,10 @@ function start(env: Record<string, string>): Promise<{ child: ChildProcess; outp
   });
 }
 
-function stop(child: ChildProcess): Promise<void> {
+function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
   return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
+    child.once('exit', (code) => resolve(code));
+    child.kill(signal);
   });
 }
 
@@ -66,7 +101,43 @@ describe('npm start', { timeout: 120_000 }, () => {
     expect(server.output).toContain(DEV_API_KEY);
     const health = await fetch(`http://127.0.0.1:${server.port}/health`);
     expect(health.status).toBe(200);
-    await stop(server.child);
+    expect(server.output).not.toContain('NodeVersionSupportWarning');
+    expect(processesInGroup(server.child.pid!).filter(isJava)).toHaveLength(1);
+    // Ctrl-C: SIGINT stops DynamoDB Local too.
+    expect(await stop(server.child, 'SIGINT')).toBe(0);
+    expect(await groupLeft(server.child.pid!)).toEqual([]);
+  });
+
+  it('stops DynamoDB Local when npm start gets SIGTERM', async () => {
+    const server = await start({ LOYALTY_IN_MEMORY: '1' }, { viaNpm: true });
+    const group = server.child.pid!;
+    expect(processesInGroup(group).filter(isJava)).toHaveLength(1);
+    await stop(server.child, 'SIGTERM');
+    expect(await groupLeft(group)).toEqual([]);
+  });
+
+  it('says in one line that the port is in use, and starts no Java', async () => {
+    const taken: Server = createServer();
+    const port = await new Promise<number>((resolve) => taken.listen(0, '127.0.0.1', () => resolve((taken.address() as { port: number }).port)));
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
+        env: { ...process.env, LOYALTY_IN_MEMORY: '1', PORT: String(port) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      });
+      running.push(child);
+      let stdout = '';
+      let stderr = '';
+      child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr).toBe(`port ${port} is in use: set PORT to another port (for example PORT=${port + 1})\n`);
+      expect(await groupLeft(child.pid!, 2_000)).toEqual([]);
+    } finally {
+      taken.close();
+    }
   });
 
   it('earns points from the sample webhook and keeps them across a restart', async () => {
