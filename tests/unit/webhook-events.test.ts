@@ -1,21 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidPayloadError } from '../../shared/shopify/errors.ts';
 import { parseJson, toEvent } from '../../shared/shopify/webhook-events.ts';
+import type { LoyaltyEvent } from '../../shared/earning/events.ts';
 import { toMinorUnits } from '../../shared/money/money.ts';
 import { paidOrder } from '../support/fixtures.ts';
 import { SAMPLE_CANCELLATION, SAMPLE_CUSTOMER, SAMPLE_DISCOUNTED_ORDER, SAMPLE_PAID_ORDER, SAMPLE_REFUND } from '../support/shopify-samples.ts';
 
-/**
- * A refund event's amounts in minor units, whether it carries them as totals or line by line (the
- * event is being reshaped into lines, gift cards left out; then only the second branch is needed).
- */
-function refunded(event: object): { subtotalMinor: number; taxMinor: number } {
-  const e = event as { subtotalMinor?: number; taxMinor?: number; currency?: string; lines?: { subtotal: string | number; tax: string | number }[] };
-  if (!e.lines) return { subtotalMinor: e.subtotalMinor!, taxMinor: e.taxMinor! };
-  const minor = (value: string | number) => toMinorUnits(value, e.currency ?? 'USD');
+/** A refund event's lines, summed in minor units (plain amounts are in the shop's currency, USD here). */
+function refunded(event: LoyaltyEvent): { subtotalMinor: number; taxMinor: number } {
+  if (event.kind !== 'refund-created') throw new Error(`not a refund: ${event.kind}`);
+  const minor = (value: string | number) => toMinorUnits(value, event.currency ?? 'USD');
   return {
-    subtotalMinor: e.lines.reduce((sum, line) => sum + minor(line.subtotal), 0),
-    taxMinor: e.lines.reduce((sum, line) => sum + minor(line.tax), 0),
+    subtotalMinor: event.lines.reduce((sum, line) => sum + minor(line.subtotal), 0),
+    taxMinor: event.lines.reduce((sum, line) => sum + minor(line.tax), 0),
   };
 }
 
