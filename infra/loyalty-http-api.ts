@@ -1,6 +1,6 @@
 /**
  * The one public endpoint: an HTTP API whose routes go to the webhook receiver (Shopify webhooks)
- * and to the API function (storefront App Proxy, admin, health).
+ * and to the API function (storefront App Proxy, admin, the admin page, health).
  */
 import { Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -64,6 +64,9 @@ export class LoyaltyHttpApi extends Construct {
     this.httpApi.addRoutes({ path: '/proxy/{proxy+}', methods: [HttpMethod.ANY], integration: api });
     this.httpApi.addRoutes({ path: '/admin/{proxy+}', methods: [HttpMethod.ANY], integration: api });
     this.httpApi.addRoutes({ path: '/health', methods: [HttpMethod.GET], integration: api });
+    // The store owner's admin page (Shopify's application_url) and its content-hashed script.
+    this.httpApi.addRoutes({ path: '/app', methods: [HttpMethod.GET], integration: api });
+    this.httpApi.addRoutes({ path: '/app/assets/{file}', methods: [HttpMethod.GET], integration: api });
 
     Validations.of(this.httpApi).acknowledge({
       id: 'AwsSolutions-APIG4',

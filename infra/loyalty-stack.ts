@@ -180,6 +180,7 @@ export class LoyaltyStack extends Stack {
     });
 
     new CfnOutput(this, 'WebhookUrl', { value: `${this.httpApi.url}${WEBHOOK_PATH.slice(1)}`, description: 'Shopify webhook subscriptions deliver here' });
+    new CfnOutput(this, 'AppUrl', { value: `${this.httpApi.url}app`, description: 'The app URL (application_url in shopify.app.toml): the store owner\'s admin' });
     new CfnOutput(this, 'AppProxyUrl', { value: `${this.httpApi.url}proxy`, description: 'The App Proxy "Proxy URL" in the Shopify app settings' });
     new CfnOutput(this, 'AppSecretArn', { value: this.appSecret.secretArn, description: 'Put the real {"apiSecret", "apiKey"} here' });
     new CfnOutput(this, 'TableName', { value: table.tableName });

@@ -102,6 +102,7 @@ async function main() {
       ...(config.nowFixed ? [`  clock fixed at:     ${config.nowFixed} (LOYALTY_NOW)`] : []),
       `  try: npm run send-sample-webhook${portHint}`,
       '',
+      `  store owner's admin, with a development session token: http://127.0.0.1:${port}/app?shop=demo-shop.myshopify.com&dev-session=1`,
     ].join('\n'),
   );
 }

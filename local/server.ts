@@ -38,7 +38,7 @@ export function createLocalApp(options: LocalAppOptions) {
     // Locally the effect is visible to the very next request: no queue in between.
     deliver: (delivery, now) => processDelivery(store, delivery, now, { exports: outbox }),
   });
-  app.route('/dev', devRoutes({ store, discounts, notifier: outbox, exports: outbox, outbox, clock: options.clock }));
+  app.route('/dev', devRoutes({ store, discounts, notifier: outbox, exports: outbox, outbox, clock: options.clock, secrets: options.secrets }));
   app.route('/', demoStoreRoutes({ secrets: options.secrets, clock: options.clock, fetch: (request) => app.fetch(request) }));
   return { app, store, outbox };
 }

@@ -19,6 +19,7 @@ import { withStats } from '../kpis/stats.ts';
 import { InvalidRangeError, programKpis } from '../kpis/kpis.ts';
 import { addDays, utcDay } from '../clock.ts';
 import type { ApiDeps } from './deps.ts';
+import { INTERVALS, programKpiSeries, type Interval } from '../kpis/series.ts';
 import { HttpProblem, problem } from './problems.ts';
 import { memberView } from './views.ts';
 
@@ -104,12 +105,32 @@ export function adminRoutes(deps: ApiDeps) {
       return c.json({
         members: items.map((m) => ({ customerId: m.customerId, tier: m.tier, balance: m.balance, pending: m.pending, orderCount: m.orderCount ?? 0, lastOrderAt: m.lastOrderAt ?? null, fading: isFading(m), email: m.contact.email ?? null })),
         nextCursor: page.cursor ?? null,
+    .get('/kpis/series', async (c) => {
+      const now = c.get('now');
+      const today = utcDay(now);
+      const to = c.req.query('to') ?? today;
+      const from = c.req.query('from') ?? utcDay(addDays(`${to}T00:00:00Z`, -29));
+      const interval = c.req.query('interval') ?? 'day';
+      if (!(INTERVALS as readonly string[]).includes(interval)) throw new HttpProblem(400, 'invalid-request', `interval is one of ${INTERVALS.join(', ')}`);
+      const shop = await shopOf(c.get('user').shop, now);
+      try {
+        return c.json(await programKpiSeries(deps.store, shop, { from, to, interval: interval as Interval, today }));
+      } catch (error) {
+        if (error instanceof InvalidRangeError) throw new HttpProblem(400, 'invalid-request', error.message);
+        throw error;
+      }
+    })
       });
     })
     .get('/members/:customerId', async (c) => {
       const { shop: domain } = c.get('user');
       const customerId = customerIdParam(c.req.param('customerId'));
-      const [shop, member, lots] = await Promise.all([shopOf(domain, c.get('now')), deps.store.getMember(domain, customerId), deps.store.activeLots(domain, customerId)]);
+      const [shop, member, lots, recent] = await Promise.all([
+        shopOf(domain, c.get('now')),
+        deps.store.getMember(domain, customerId),
+        deps.store.activeLots(domain, customerId),
+        deps.store.ledger(domain, customerId, { limit: COUPON_LEDGER_DEPTH }),
+      ]);
       if (!member) throw new HttpProblem(404, 'not-found', `no member ${customerId}`);
       return c.json({
         ...memberView(shop, customerId, member, lots, c.get('now')),
@@ -123,6 +144,9 @@ export function adminRoutes(deps: ApiDeps) {
       });
     })
     .get('/members/:customerId/ledger', async (c) => {
+      // The coupons of the member's latest redemptions (and tier rewards), from their ledger entries.
+      const codes = [...new Set(recent.items.map((entry) => entry.couponCode).filter((code): code is string => typeof code === 'string'))];
+      const coupons = codes.length ? await deps.store.getCoupons(domain, codes) : [];
       const customerId = customerIdParam(c.req.param('customerId'));
       const cursor = c.req.query('cursor') || undefined;
       const page = await deps.store.ledger(c.get('user').shop, customerId, { limit: pageLimit(c.req.query('limit')), ...(cursor ? { cursor } : {}) });
@@ -132,6 +156,22 @@ export function adminRoutes(deps: ApiDeps) {
       const { shop: domain, userId } = c.get('user');
       const customerId = customerIdParam(c.req.param('customerId'));
       const parsed = AdjustmentSchema.safeParse(await jsonBody(c.req.raw));
+        coupons: coupons
+          .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+          .map((coupon) => ({
+            code: coupon.code,
+            rewardId: coupon.rewardId,
+            reward: coupon.reward,
+            points: coupon.points,
+            source: coupon.source,
+            status: coupon.status,
+            createdAt: coupon.createdAt,
+            expiresAt: coupon.expiresAt,
+            attempts: coupon.attempts,
+            nextAttemptAt: coupon.nextAttemptAt ?? null,
+            lastError: coupon.lastError ?? null,
+            usedAt: coupon.usedAt ?? null,
+          })),
       if (!parsed.success) {
         throw new HttpProblem(422, 'invalid-adjustment', 'the body must be {"points": a whole number other than 0, "reason": "..."}', {
           problems: parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
@@ -160,3 +200,6 @@ function customerIdParam(value: string): string {
   if (!/^[1-9][0-9]{0,19}$/.test(value)) throw new HttpProblem(400, 'invalid-request', 'a customer id is a Shopify numeric id');
   return value;
 }
+/** How far back the member's answer looks for coupons: the ledger entries of their latest redemptions. */
+const COUPON_LEDGER_DEPTH = 100;
+

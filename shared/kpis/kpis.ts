@@ -29,10 +29,18 @@ export function daysOf(from: string, to: string): string[] {
 
 const ratio = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : null);
 
+/** The figures' stored items, as `LoyaltyStore.readStats` answers them. */
+export type StatsItems = Awaited<ReturnType<LoyaltyStore['readStats']>>;
+
 export async function programKpis(store: LoyaltyStore, shop: Shop, range: { from: string; to: string }) {
   const days = daysOf(range.from, range.to);
   const [dayItems, gaugeItems] = await Promise.all([store.readStats(shop.shop, days), store.readStats(shop.shop, ['gauge'])]);
-  const sum = (items: typeof dayItems) => {
+  return kpisOf(shop, range, dayItems, gaugeItems);
+}
+
+/** The program's health from items already read: the range's day items and the gauge's. */
+export function kpisOf(shop: Shop, range: { from: string; to: string }, dayItems: StatsItems, gaugeItems: StatsItems) {
+  const sum = (items: StatsItems) => {
     const counters: Record<string, number> = {};
     const sets: Record<string, Set<string>> = {};
     for (const item of items) {

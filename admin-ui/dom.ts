@@ -1,0 +1,70 @@
+/**
+ * `h('button', { class: 'primary', onclick }, 'Save')`: the page's whole "framework". Text always
+ * goes in as text nodes, never as HTML, so nothing the API returns can inject markup.
+ */
+export type Child = Node | string | number | false | null | undefined | Child[];
+type Props = Record<string, unknown>;
+
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(props)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name.startsWith('on')) element.addEventListener(name.slice(2), value as EventListener);
+    else if (name === 'value' || name === 'checked') (element as unknown as Record<string, unknown>)[name] = value;
+    else element.setAttribute(name, value === true ? '' : String(value));
+  }
+  append(element, children);
+  return element;
+}
+
+export function append(parent: Node, children: Child[]) {
+  for (const child of children) {
+    if (Array.isArray(child)) append(parent, child);
+    else if (child !== null && child !== undefined && child !== false) parent.appendChild(typeof child === 'object' ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** Replaces what an element holds. */
+export function show(parent: Element, ...children: Child[]) {
+  parent.replaceChildren();
+  append(parent, children);
+}
+
+let ids = 0;
+/** A unique id, for labels and descriptions. */
+export const uid = (prefix: string) => `${prefix}-${++ids}`;
+
+/** A labelled field: the label, the control, a hint and the place its problem shows. */
+export function field(label: string, control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, hint?: string) {
+  control.id ||= uid('f');
+  const error = h('p', { class: 'error', id: `${control.id}-error`, hidden: true });
+  const hintElement = hint ? h('p', { class: 'muted', id: `${control.id}-hint` }, hint) : null;
+  control.setAttribute('aria-describedby', [hintElement?.id, error.id].filter(Boolean).join(' '));
+  return h('div', { class: 'field' }, h('label', { for: control.id }, label), control, hintElement, error);
+}
+
+export const card = (title: string, ...children: Child[]) => h('section', { class: 'card', 'aria-label': title }, h('h2', {}, title), ...children);
+
+export function banner(tone: 'critical' | 'success' | 'warning' | 'info', ...children: Child[]) {
+  return h('div', { class: `banner ${tone}`, role: tone === 'critical' ? 'alert' : 'status' }, ...children);
+}
+
+export function table(headers: (string | { text: string; num: true })[], rows: Child[][], caption: string) {
+  const cell = (tag: 'th' | 'td', content: Child, num?: boolean) => h(tag, num ? { class: 'num' } : {}, content);
+  const nums = headers.map((header) => typeof header === 'object');
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      {},
+      h('caption', { class: 'sr-only' }, caption),
+      h('thead', {}, h('tr', {}, headers.map((header, i) => cell('th', typeof header === 'object' ? header.text : header, nums[i])))),
+      h('tbody', {}, rows.map((row) => h('tr', {}, row.map((content, i) => cell('td', content, nums[i]))))),
+    ),
+  );
+}
+
+export const dateTime = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '—');
+export const date = (iso: string | null | undefined) => (iso ? new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso).toLocaleDateString(undefined, { dateStyle: 'medium', timeZone: iso.length === 10 ? 'UTC' : undefined }) : '—');
+export const number = (n: number | null | undefined) => (n === null || n === undefined ? '—' : n.toLocaleString());
