@@ -12,6 +12,7 @@ import type { LedgerEntry, Lot, Member, Order, OrderRefund } from '../ledger/typ
 import type { Program } from '../program/program.ts';
 import type { Coupon } from '../rewards/coupon.ts';
 import { newCoupon } from '../rewards/redeem.ts';
+import { randomCreditReference } from '../rewards/coupon-code.ts';
 import { tierForSpend } from '../program/tiers.ts';
 import type { Change } from './change.ts';
 import type { OrderCancelled, OrderPaid, RefundCreated } from './events.ts';
@@ -270,6 +271,6 @@ function tierReward(ctx: OrderContext, member: Member, currency: string): { memb
   if (!tier?.rewardId || !ctx.couponCode || member.tierRewards?.includes(tier.name)) return undefined;
   const reward = ctx.program.rewards.find((candidate) => candidate.id === tier.rewardId);
   if (!reward) return undefined;
-  const coupon = newCoupon({ shop: ctx.shop, program: ctx.program, currency }, member.customerId, reward, ctx.couponCode(), ctx.now, 'tier');
+  const coupon = newCoupon({ shop: ctx.shop, program: ctx.program, currency }, member.customerId, reward, reward.kind === 'store_credit' ? randomCreditReference() : ctx.couponCode(), ctx.now, 'tier');
   return { member: { ...member, tierRewards: [...(member.tierRewards ?? []), tier.name] }, coupon };
 }

@@ -20,7 +20,7 @@ type Path = readonly (string | number)[];
  */
 export interface RuleParts {
   tiers?: readonly { name?: string | undefined; minSpend?: number | undefined; rewardId?: string | undefined }[];
-  rewards?: readonly { id?: string | undefined; name?: string | undefined; kind?: string | undefined; value?: number | undefined }[];
+  rewards?: readonly { id?: string | undefined; name?: string | undefined; kind?: string | undefined; value?: number | undefined; minimumOrder?: number | undefined; combinesWith?: object | undefined }[];
   expiryDays?: number | undefined;
   reminderDays?: readonly (number | undefined)[];
   pendingDays?: number | undefined;
@@ -63,6 +63,15 @@ export function programRuleProblems(parts: RuleParts): ProgramProblem[] {
     }
     if (reward.kind === 'percentage' && (reward.value ?? 0) > 100) {
       add(['rewards', i, 'value'], `${label} cannot take more than 100% off.`);
+    }
+    if (reward.kind === 'store_credit' && reward.value === undefined) {
+      add(['rewards', i, 'value'], `${label} adds store credit, so it needs a value: the amount, in the shop's currency.`);
+    }
+    if (reward.kind === 'store_credit' && reward.minimumOrder !== undefined) {
+      add(['rewards', i, 'minimumOrder'], `${label} adds store credit, which has no minimum order: leave the minimum order out.`);
+    }
+    if (reward.kind === 'store_credit' && reward.combinesWith !== undefined) {
+      add(['rewards', i, 'combinesWith'], `${label} adds store credit, which is not a discount code and combines with everything: leave the combinations out.`);
     }
   });
 
@@ -225,15 +234,24 @@ const rewardFieldLabels: Record<string, string> = {
   value: 'value',
   minimumOrder: 'minimum order',
   validityDays: 'days of validity',
+  combinesWith: 'combinations',
+};
+
+/** The classes of discounts a code may combine with, in words. */
+const combinationLabels: Record<string, string> = {
+  orderDiscounts: 'combination with order discounts',
+  productDiscounts: 'combination with product discounts',
+  shippingDiscounts: 'combination with shipping discounts',
 };
 
 /** A field's name in words: `tiers.1.minSpend` is "Silver's minimum spend" when tier 2 is called Silver. */
 export function fieldLabel(path: Path, program: unknown): string {
-  const [section, index, field] = path;
+  const [section, index, field, detail] = path;
   if ((section === 'tiers' || section === 'rewards') && typeof index === 'number') {
     const name = valueAt(program, [section, index, 'name']);
     const who = section === 'tiers' ? tierLabel(name, index) : rewardLabel(name, index);
     if (field === undefined) return who;
+    if (field === 'combinesWith' && detail !== undefined) return `${possessive(who)} ${combinationLabels[String(detail)] ?? `combination ${quoted(String(detail))}`}`;
     const words = (section === 'tiers' ? tierFieldLabels : rewardFieldLabels)[String(field)];
     return words ? `${possessive(who)} ${words}` : `${possessive(who)} ${String(field)}`;
   }

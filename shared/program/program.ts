@@ -18,18 +18,43 @@ export const TierSchema = z.object({
   rewardId: z.optional(z.string()),
 });
 
+/** Whether a loyalty code may be used together with other discounts of each class. */
+export const CombinesWithSchema = z.object({
+  orderDiscounts: z.boolean(),
+  productDiscounts: z.boolean(),
+  shippingDiscounts: z.boolean(),
+});
+
+/** Shopify's default: a code combines with nothing. */
+export const NO_COMBINATIONS = { orderDiscounts: false, productDiscounts: false, shippingDiscounts: false } as const;
+
 export const RewardSchema = z.object({
   id: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case letters, digits and dashes')),
   name,
-  kind: z.enum(['fixed_amount', 'percentage', 'free_shipping']),
+  /**
+   * `fixed_amount`, `percentage` and `free_shipping` are discount codes; `store_credit` adds its
+   * value to the customer's Shopify store credit account instead.
+   */
+  kind: z.enum(['fixed_amount', 'percentage', 'free_shipping', 'store_credit']),
   /** Points it costs. */
   cost: z.int().check(z.positive(), z.lte(100_000_000)),
-  /** Money off in whole currency units for `fixed_amount`, percent off for `percentage`. */
+  /**
+   * Money off in currency units of the shop for `fixed_amount` (5 or 5.5), percent off for
+   * `percentage`, the credit added in currency units of the shop for `store_credit` (10 is 10.00).
+   */
   value: z.optional(z.number().check(z.positive(), z.lte(1e9))),
   /** Smallest order subtotal, in whole currency units, the coupon applies to. */
   minimumOrder: z.optional(z.number().check(z.gte(0), z.lte(1e12))),
-  /** Days a coupon for this reward stays valid. */
+  /**
+   * Days a coupon for this reward stays valid (the program's `coupons.validityDays` when absent);
+   * for `store_credit`, days until the credit expires in Shopify (absent: it never expires).
+   */
   validityDays: z.optional(z.int().check(z.positive(), z.lte(3650))),
+  /**
+   * What a code of this reward combines with at checkout (Shopify's `DiscountCombinesWith`);
+   * absent, nothing, as in Shopify. Not for `store_credit`, which is not a code.
+   */
+  combinesWith: z.optional(CombinesWithSchema),
 });
 
 export const defaultTiers = [
@@ -96,6 +121,7 @@ export const ProgramSchema = ProgramFields.check(
 export type Program = z.output<typeof ProgramSchema>;
 export type Tier = z.output<typeof TierSchema>;
 export type Reward = z.output<typeof RewardSchema>;
+export type CombinesWith = z.output<typeof CombinesWithSchema>;
 
 /** A program that cannot be saved; `problems` lists every problem, each with its field path. */
 export class InvalidProgramError extends Error {

@@ -28,3 +28,11 @@ export function couponPrefix(shopDomain: string, configured?: string): string {
 export function looksLikeCouponCode(code: string): boolean {
   return /^[A-Z2-9]{1,8}-[A-HJ-KM-NP-Z2-9]{10}$/.test(code);
 }
+
+/**
+ * A store credit reward's own reference: `credit-` and ten random characters, lower case, so it
+ * never looks like one of our discount codes (`looksLikeCouponCode`).
+ */
+export function randomCreditReference(): string {
+  return randomCouponCode('credit').toLowerCase();
+}

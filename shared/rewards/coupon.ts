@@ -1,5 +1,11 @@
-/** A coupon: points turned into a single-use Shopify discount code for one customer. */
+/**
+ * A coupon: points turned into a single-use Shopify discount code for one customer. A store credit
+ * reward is recorded the same way (the same outbox creates it in Shopify, the same refund gives its
+ * points back): `reward.kind` is `store_credit` and `code` is the credit's own reference
+ * (`credit-…`, lower case, so it is never taken for a discount code on an order).
+ */
 import type { Reward } from '../program/program.ts';
+import { storeCreditAmount } from '../shopify/store-credit.ts';
 
 /**
  * `pending`: recorded, not yet created in Shopify (the outbox retries it); `issued`: the
@@ -14,13 +20,14 @@ export interface Coupon {
   customerId: string;
   rewardId: string;
   /** The reward as it was when redeemed: later program changes do not alter a coupon. */
-  reward: Pick<Reward, 'name' | 'kind' | 'value' | 'minimumOrder'>;
+  reward: Pick<Reward, 'name' | 'kind' | 'value' | 'minimumOrder' | 'combinesWith'>;
   currency: string;
   /** Points paid for it (0 for a tier reward). */
   points: number;
   source: 'redemption' | 'tier';
   createdAt: string;
-  expiresAt: string;
+  /** When the code (or the store credit) expires; a store credit reward without validity never does. */
+  expiresAt?: string;
   status: CouponStatus;
   /** Tries to create it in Shopify so far, and when the outbox should try next. */
   attempts: number;
@@ -34,6 +41,26 @@ export interface Coupon {
   shopifyDiscountId?: string;
   usedAt?: string;
   usedOrderId?: string;
+}
+
+/** What the storefront is told about a store credit reward: the value added, and whether Shopify has it yet. */
+export function storeCreditView(credit: Coupon, balance: number) {
+  return {
+    creditId: credit.code,
+    rewardId: credit.rewardId,
+    kind: 'store_credit' as const,
+    reward: credit.reward,
+    value: storeCreditAmount(credit.reward.value ?? 0, credit.currency),
+    currency: credit.currency,
+    ...(credit.expiresAt ? { expiresAt: credit.expiresAt } : {}),
+    status: credit.status,
+    balance,
+  };
+}
+
+/** What the storefront is told about a redemption: a coupon's code, or a store credit's value. */
+export function redemptionView(coupon: Coupon, balance: number) {
+  return coupon.reward.kind === 'store_credit' ? storeCreditView(coupon, balance) : couponView(coupon, balance);
 }
 
 /** What the storefront is told about a coupon. */

@@ -10,6 +10,7 @@ import type { DiscountIssuer } from '../shopify/admin-graphql.ts';
 import type { LoyaltyStore, Shop } from '../store/ports.ts';
 import type { Coupon } from './coupon.ts';
 import { statsFor } from '../kpis/stats.ts';
+import { issueStoreCredit } from './issue-store-credit.ts';
 
 /** After this many tries (about a week of backoff) a coupon is given up and refunded. */
 export const MAX_ISSUE_ATTEMPTS = 40;
@@ -35,10 +36,11 @@ export const consoleOutboxLog: OutboxLog = {
 };
 
 /** What a log line says about a coupon: nothing about its customer. */
-const described = (coupon: Coupon) => ({ shop: coupon.shop, code: coupon.code, rewardId: coupon.rewardId, source: coupon.source, attempts: coupon.attempts });
+export const described = (coupon: Coupon) => ({ shop: coupon.shop, code: coupon.code, rewardId: coupon.rewardId, source: coupon.source, attempts: coupon.attempts });
 
 export async function issueCoupon(store: LoyaltyStore, issuer: DiscountIssuer, coupon: Coupon, shop: Shop, now: Date, log: OutboxLog = consoleOutboxLog): Promise<Coupon> {
   if (coupon.status !== 'pending') return coupon;
+  if (coupon.reward.kind === 'store_credit') return issueStoreCredit(store, issuer, coupon, shop, now, log);
   // An uninstalled shop's coupons can no longer be created: their points go back.
   const result = shop.active ? await issuer.issue(coupon, shop) : ({ kind: 'rejected', reason: 'the shop uninstalled the app' } as const);
   const attempts = coupon.attempts + 1;
@@ -63,9 +65,18 @@ export async function issueCoupon(store: LoyaltyStore, issuer: DiscountIssuer, c
     });
     return waiting;
   }
-  const { nextAttemptAt: _never, ...rest } = coupon;
-  const failed: Coupon = { ...rest, status: 'failed', attempts, lastError: result.reason };
-  const failedForGood = () => log.error('coupon failed for good; its points went back', { ...described(failed), reason: result.reason, pointsReturned: coupon.points });
+  const { nextAttemptAt: _never, mayExistInShopify: _no, ...rest } = coupon;
+  return giveBack(store, { ...rest, status: 'failed', attempts, lastError: result.reason }, coupon, shop, now, log);
+}
+
+/**
+ * Shopify refused a coupon (or store credit) for good: it becomes `failed` and its points come back
+ * to the member as a new lot (`adjust`, `coupon-refused`), in one transaction that only succeeds
+ * while the record is still pending, so points never come back twice.
+ */
+export async function giveBack(store: LoyaltyStore, failed: Coupon, coupon: Coupon, shop: Shop, now: Date, log: OutboxLog): Promise<Coupon> {
+  const what = coupon.reward.kind === 'store_credit' ? 'store credit' : 'coupon';
+  const failedForGood = () => log.error(`${what} failed for good; its points went back`, { ...described(failed), reason: failed.lastError, pointsReturned: coupon.points });
   if (coupon.points === 0) {
     if (!(await store.saveCoupon(failed, 'pending'))) return coupon;
     failedForGood();

@@ -7,8 +7,8 @@
 import { defaultRetryPolicy, retryOnConflict, type RetryPolicy } from '../store/retry.ts';
 import type { DiscountIssuer } from '../shopify/admin-graphql.ts';
 import type { LoyaltyStore, Shop } from '../store/ports.ts';
-import { couponPrefix, randomCouponCode, type CodeGenerator } from './coupon-code.ts';
-import { couponView, type Coupon } from './coupon.ts';
+import { couponPrefix, randomCouponCode, randomCreditReference, type CodeGenerator } from './coupon-code.ts';
+import { redemptionView, type Coupon } from './coupon.ts';
 import { issueCoupon, type OutboxLog } from './issue-coupons.ts';
 import { redeem } from './redeem.ts';
 import { withStats } from '../kpis/stats.ts';
@@ -17,12 +17,12 @@ export interface RedeemRequest {
   shop: Shop;
   customerId: string;
   rewardId: string;
-  /** The client's `Idempotency-Key`: the same key gives the same coupon, once. */
+  /** The client's `Idempotency-Key`: the same key gives the same coupon (or store credit), once. */
   idempotencyKey?: string;
   now: Date;
 }
 
-export type RedemptionView = ReturnType<typeof couponView>;
+export type RedemptionView = ReturnType<typeof redemptionView>;
 
 export interface RedeemOptions {
   issuer: DiscountIssuer;
@@ -44,12 +44,12 @@ export async function redeemReward(store: LoyaltyStore, request: RedeemRequest, 
       if (earlier) return { view: await currentView(store, shop.shop, earlier as RedemptionView), replayed: true };
     }
     const member = await store.getMember(shop.shop, customerId);
-    const { change: decided, coupon } = redeem(
-      { shop, customerId, now, code: codes(couponPrefix(shop.shop, shop.program.coupons.prefix)), ...(member ? { member } : {}) },
-      request.rewardId,
-    );
+    // A store credit is recorded under a reference of its own; a coupon under its code.
+    const credit = shop.program.rewards.find((reward) => reward.id === request.rewardId)?.kind === 'store_credit';
+    const code = credit ? randomCreditReference() : codes(couponPrefix(shop.shop, shop.program.coupons.prefix));
+    const { change: decided, coupon } = redeem({ shop, customerId, now, code, ...(member ? { member } : {}) }, request.rewardId);
     const change = withStats(decided, member ? { member } : {});
-    const view = couponView(coupon, change.member!.balance);
+    const view = redemptionView(coupon, change.member!.balance);
     const result = await store.commit({ shop: shop.shop, change, idempotencyKeys: key ? [key] : [], idempotencyResult: view, now });
     // `duplicate`: the same key won a race, and the next attempt answers with its coupon.
     // `conflict`: the balance or the code changed under us; read again.
@@ -59,8 +59,8 @@ export async function redeemReward(store: LoyaltyStore, request: RedeemRequest, 
   }, retry);
 }
 
-/** A replay answers with the coupon as it is now (it may have been issued since). */
+/** A replay answers with the coupon (or store credit) as it is now (it may have been issued since). */
 async function currentView(store: LoyaltyStore, shop: string, recorded: RedemptionView): Promise<RedemptionView> {
-  const coupon: Coupon | undefined = await store.getCoupon(shop, recorded.code);
+  const coupon: Coupon | undefined = await store.getCoupon(shop, 'creditId' in recorded ? recorded.creditId : recorded.code);
   return coupon ? { ...recorded, status: coupon.status } : recorded;
 }

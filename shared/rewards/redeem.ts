@@ -29,7 +29,8 @@ export interface CouponIssuerShop {
 }
 
 export function newCoupon(shop: CouponIssuerShop, customerId: string, reward: Reward, code: string, now: Date, source: Coupon['source']): Coupon {
-  const days = reward.validityDays ?? shop.program.coupons.validityDays;
+  // A store credit expires only when its reward says so; a code always does.
+  const days = reward.kind === 'store_credit' ? reward.validityDays : (reward.validityDays ?? shop.program.coupons.validityDays);
   return {
     shop: shop.shop,
     code,
@@ -40,12 +41,13 @@ export function newCoupon(shop: CouponIssuerShop, customerId: string, reward: Re
       kind: reward.kind,
       ...(reward.value !== undefined ? { value: reward.value } : {}),
       ...(reward.minimumOrder !== undefined ? { minimumOrder: reward.minimumOrder } : {}),
+      ...(reward.combinesWith !== undefined ? { combinesWith: reward.combinesWith } : {}),
     },
     currency: shop.currency ?? FALLBACK_CURRENCY,
     points: source === 'redemption' ? reward.cost : 0,
     source,
     createdAt: now.toISOString(),
-    expiresAt: addDays(now, days).toISOString(),
+    ...(days !== undefined ? { expiresAt: addDays(now, days).toISOString() } : {}),
     status: 'pending',
     attempts: 0,
     nextAttemptAt: new Date(now.getTime() + FIRST_RETRY_DELAY_MS).toISOString(),

@@ -6,6 +6,8 @@
 import { formatMinorUnits, toMinorUnits } from '../money/money.ts';
 import type { Coupon } from '../rewards/coupon.ts';
 import type { Shop } from '../store/ports.ts';
+import { NO_COMBINATIONS } from '../program/program.ts';
+import { mayHaveActed, STORE_CREDIT_MUTATION, storeCreditOutcome, storeCreditVariables } from './store-credit.ts';
 
 export const ADMIN_API_VERSION = '2025-10';
 
@@ -16,7 +18,7 @@ export const ADMIN_API_VERSION = '2025-10';
  */
 export type IssueResult =
   | { kind: 'issued'; discountId: string }
-  | { kind: 'retry'; afterMs: number; reason: string; mayExist?: true }
+  | { kind: 'retry'; afterMs: number; reason: string; mayExist?: true; status?: number }
   | { kind: 'rejected'; reason: string };
 
 /** The port: where coupons become real discounts. */
@@ -53,6 +55,7 @@ export function discountMutation(coupon: Coupon): { query: string; variables: Re
     context: { customers: { add: [`gid://shopify/Customer/${coupon.customerId}`] } },
     usageLimit: 1,
     appliesOncePerCustomer: true,
+    combinesWith: coupon.reward.combinesWith ?? NO_COMBINATIONS,
     ...(coupon.reward.minimumOrder ? { minimumRequirement: { subtotal: { greaterThanOrEqualToSubtotal: money(coupon.reward.minimumOrder) } } } : {}),
   };
   if (coupon.reward.kind === 'free_shipping') {
@@ -89,6 +92,12 @@ export class ShopifyAdminClient implements DiscountIssuer {
   async issue(coupon: Coupon, shop: Shop): Promise<IssueResult> {
     const token = this.options.accessToken(shop);
     if (!token) return { kind: 'retry', afterMs: 15 * 60_000, reason: 'no Admin API access token is configured for the shop' };
+    if (coupon.reward.kind === 'store_credit') {
+      // No code to find again after a lost answer: the outbox must know whether Shopify may have acted.
+      const answer = await this.post(shop.shop, token, STORE_CREDIT_MUTATION, storeCreditVariables(coupon));
+      if ('kind' in answer) return answer.kind === 'retry' && mayHaveActed(answer) ? { ...answer, mayExist: true } : answer;
+      return storeCreditOutcome(answer.data?.storeCreditAccountCredit);
+    }
     const mutation = discountMutation(coupon);
     const answer = await this.post(shop.shop, token, mutation.query, mutation.variables);
     if ('kind' in answer) return answer;
@@ -128,14 +137,14 @@ export class ShopifyAdminClient implements DiscountIssuer {
       const seconds = Number(response.headers.get('retry-after'));
       return { kind: 'retry', afterMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 2_000, reason: 'throttled (429)' };
     }
-    if (response.status >= 500) return { kind: 'retry', afterMs: 30_000, reason: `Shopify answered ${response.status}` };
+    if (response.status >= 500) return { kind: 'retry', afterMs: 30_000, reason: `Shopify answered ${response.status}`, status: response.status };
     if (response.status === 401 || response.status === 403) return { kind: 'retry', afterMs: 60 * 60_000, reason: `the access token was refused (${response.status})` };
     if (!response.ok) return { kind: 'rejected', reason: `Shopify answered ${response.status}` };
     let answer: GraphQlAnswer;
     try {
       answer = (await response.json()) as GraphQlAnswer;
     } catch {
-      return { kind: 'retry', afterMs: 30_000, reason: 'Shopify answered with something that is not JSON' };
+      return { kind: 'retry', afterMs: 30_000, reason: 'Shopify answered with something that is not JSON', status: response.status };
     }
     if (answer.errors?.some((error) => error.extensions?.code === 'THROTTLED')) {
       // The cost bucket refills at restoreRate points a second.

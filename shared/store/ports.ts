@@ -92,8 +92,11 @@ export interface LoyaltyStore {
   /** The answer recorded with an idempotency key, if the key was used. */
   idempotencyResult(shop: string, key: string): Promise<Record<string, unknown> | undefined>;
   getCoupon(shop: string, code: string): Promise<Coupon | undefined>;
-  /** Saves a coupon's new state if it is still in `expected` status; false when it was not. */
-  saveCoupon(coupon: Coupon, expected: CouponStatus): Promise<boolean>;
+  /**
+   * Saves a coupon's new state if it is still in `expected` status (and, given `expectedAttempts`,
+   * still at that many attempts: a claim only one runner wins); false when it was not.
+   */
+  saveCoupon(coupon: Coupon, expected: CouponStatus, expectedAttempts?: number): Promise<boolean>;
   /** Pending coupons whose next try is due, oldest first. */
   dueCoupons(now: Date, limit: number): Promise<{ shop: string; code: string }[]>;
   /**

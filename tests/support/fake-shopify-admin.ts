@@ -8,7 +8,17 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Behaviour = 'ok' | 'throttle-429' | 'throttle-cost' | 'error-500' | 'create-then-hang' | 'user-error' | 'taken';
+export type Behaviour = 'ok' | 'throttle-429' | 'throttle-cost' | 'error-500' | 'unavailable-503' | 'create-then-hang' | 'user-error' | 'taken';
+
+/** A store credit the fake added (`storeCreditAccountCredit`), as it was sent. */
+export interface FakeStoreCredit {
+  id: string;
+  /** The owner's id as sent: `gid://shopify/Customer/<id>`. */
+  owner: string;
+  amount: string;
+  currencyCode: string;
+  expiresAt?: string;
+}
 
 export interface RecordedCall {
   token: string | undefined;
@@ -22,13 +32,15 @@ export interface FakeShopifyAdmin {
   calls: RecordedCall[];
   /** Codes that exist as discounts in the fake shop. */
   discounts: Map<string, { id: string; input: Record<string, any>; mutation: string }>;
+  /** Store credits added, in order: a credit added twice shows twice. */
+  credits: FakeStoreCredit[];
   /** Behaviours for the next calls, in order; `ok` once they run out. */
   next: Behaviour[];
   close(): Promise<void>;
 }
 
 export async function startFakeShopifyAdmin(token = 'shpat_test_token'): Promise<FakeShopifyAdmin> {
-  const fake = { calls: [] as RecordedCall[], discounts: new Map(), next: [] as Behaviour[], token } as FakeShopifyAdmin;
+  const fake = { calls: [] as RecordedCall[], discounts: new Map(), credits: [] as FakeStoreCredit[], next: [] as Behaviour[], token } as FakeShopifyAdmin;
   let ids = 1000;
   const server: Server = createServer((request, response) => {
     let body = '';
@@ -48,6 +60,7 @@ export async function startFakeShopifyAdmin(token = 'shpat_test_token'): Promise
         const found = fake.discounts.get(variables.code);
         return send(200, { data: { codeDiscountNodeByCode: found ? { id: found.id } : null } });
       }
+      if (query.includes('storeCreditAccountCredit')) return storeCredit(variables);
       const mutation = query.includes('discountCodeFreeShippingCreate') ? 'discountCodeFreeShippingCreate' : 'discountCodeBasicCreate';
       const input = variables.basicCodeDiscount ?? variables.freeShippingCodeDiscount;
       const behaviour = fake.next.shift() ?? 'ok';
@@ -61,6 +74,8 @@ export async function startFakeShopifyAdmin(token = 'shpat_test_token'): Promise
           });
         case 'error-500':
           return send(500, { errors: 'Internal Server Error' });
+        case 'unavailable-503':
+          return send(503, { errors: 'Service Unavailable' });
         case 'taken':
           return send(200, { data: { [mutation]: { codeDiscountNode: null, userErrors: [{ field: ['basicCodeDiscount', 'code'], code: 'TAKEN', message: 'Code must be unique. Please try a different code.' }] } } });
         case 'user-error':
@@ -73,6 +88,25 @@ export async function startFakeShopifyAdmin(token = 'shpat_test_token'): Promise
       fake.discounts.set(input.code, { id, input, mutation });
       if (behaviour === 'create-then-hang') return; // the discount exists; the answer never comes
       send(200, { data: { [mutation]: { codeDiscountNode: { id }, userErrors: [] } } });
+
+      /** Checks what Shopify checks (a customer gid, a positive decimal amount, a currency code), then credits. */
+      function storeCredit(variables: Record<string, any>) {
+        const refuse = (code: string, message: string) => send(200, { data: { storeCreditAccountCredit: { storeCreditAccountTransaction: null, userErrors: [{ field: ['creditInput'], code, message }] } } });
+        const behaviour = fake.next.shift() ?? 'ok';
+        if (behaviour === 'throttle-429') return send(429, { errors: 'Throttled' }, { 'retry-after': '2' });
+        if (behaviour === 'error-500') return send(500, { errors: 'Internal Server Error' });
+        if (behaviour === 'unavailable-503') return send(503, { errors: 'Service Unavailable' });
+        if (behaviour === 'user-error') return refuse('UNSUPPORTED_CURRENCY', 'The currency provided is not currently supported.');
+        const owner = String(variables.id ?? '');
+        const { creditAmount, expiresAt } = variables.creditInput ?? {};
+        if (!/^gid:\/\/shopify\/Customer\/\d+$/.test(owner)) return refuse('OWNER_NOT_FOUND', 'Owner does not exist.');
+        if (typeof creditAmount?.amount !== 'string' || !/^\d+(\.\d+)?$/.test(creditAmount.amount) || Number(creditAmount.amount) <= 0) return refuse('NEGATIVE_OR_ZERO_AMOUNT', 'A positive amount must be used to credit a store credit account.');
+        if (!/^[A-Z]{3}$/.test(String(creditAmount.currencyCode))) return refuse('UNSUPPORTED_CURRENCY', 'The currency provided is not currently supported.');
+        const id = `gid://shopify/StoreCreditAccountCreditTransaction/${ids++}`;
+        fake.credits.push({ id, owner, amount: creditAmount.amount, currencyCode: creditAmount.currencyCode, ...(expiresAt ? { expiresAt } : {}) });
+        if (behaviour === 'create-then-hang') return; // credited; the answer never comes
+        send(200, { data: { storeCreditAccountCredit: { storeCreditAccountTransaction: { id, amount: creditAmount }, userErrors: [] } } });
+      }
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -44,6 +44,7 @@ describe('the discount mutation', () => {
       context: { customers: { add: ['gid://shopify/Customer/42'] } },
       usageLimit: 1,
       appliesOncePerCustomer: true,
+      combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: false },
       minimumRequirement: { subtotal: { greaterThanOrEqualToSubtotal: '30.00' } },
       customerGets: { value: { discountAmount: { amount: '5.00', appliesOnEachItem: false } }, items: { all: true } },
     });

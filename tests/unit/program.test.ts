@@ -131,7 +131,7 @@ describe('a program sent whole by its store owner', () => {
       'earning.pointsPerUnit': 'Points per unit of currency must be more than 0.',
       'rewards.0.id': 'Reward 1\'s id may use only lower-case letters, digits and dashes, at most 40 (like "five-off").',
       'rewards.0.name': "Reward 1's name cannot be empty.",
-      'rewards.0.kind': 'Reward 1\'s kind must be one of "fixed_amount", "percentage", "free_shipping".',
+      'rewards.0.kind': 'Reward 1\'s kind must be one of "fixed_amount", "percentage", "free_shipping", "store_credit".',
       'rewards.0.cost': "Reward 1's cost in points must be more than 0.",
       'coupons.prefix': expect.stringContaining('up to 8 capital letters'),
       'winback.factor': 'The win-back factor must be a number.',

@@ -244,15 +244,16 @@ export class DynamoDbStore implements LoyaltyStore {
     return Item ? toCoupon(Item) : undefined;
   }
 
-  async saveCoupon(coupon: Coupon, expected: CouponStatus): Promise<boolean> {
+  async saveCoupon(coupon: Coupon, expected: CouponStatus, expectedAttempts?: number): Promise<boolean> {
+    const attempts = expectedAttempts !== undefined;
     try {
       await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
           Item: couponItem(coupon),
-          ConditionExpression: '#status = :expected',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: marshall({ ':expected': expected }),
+          ConditionExpression: attempts ? '#status = :expected AND #attempts = :attempts' : '#status = :expected',
+          ExpressionAttributeNames: { '#status': 'status', ...(attempts ? { '#attempts': 'attempts' } : {}) },
+          ExpressionAttributeValues: marshall({ ':expected': expected, ...(attempts ? { ':attempts': expectedAttempts } : {}) }),
         }),
       );
       return true;
