@@ -67,7 +67,8 @@ function stop(code: number): Promise<never> {
 }
 
 async function main() {
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => void stop(0));
+  // `on`, not `once`: a second Ctrl-C while stopping must not kill this process before Java.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(0));
   watchParent(() => void stop(0));
 
   const config = loadConfig();
@@ -87,6 +88,7 @@ async function main() {
     tableName: config.tableName,
     secrets: { apiSecret: config.apiSecret, apiKey: config.apiKey },
     clock: config.clock,
+    publicBaseUrl: process.env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${port}`,
     outbox: new LocalOutbox(config.inMemory ? undefined : join(config.dataDir, 'outbox.jsonl'), config.clock),
   });
   fetch = app.fetch;
@@ -101,8 +103,8 @@ async function main() {
       `  SHOPIFY_API_KEY:    ${config.apiKey}${process.env.SHOPIFY_API_KEY ? ' (from the environment)' : ' (development value)'}`,
       ...(config.nowFixed ? [`  clock fixed at:     ${config.nowFixed} (LOYALTY_NOW)`] : []),
       `  try: npm run send-sample-webhook${portHint}`,
-      '',
       `  store owner's admin, with a development session token: http://127.0.0.1:${port}/app?shop=demo-shop.myshopify.com&dev-session=1`,
+      '',
     ].join('\n'),
   );
 }
