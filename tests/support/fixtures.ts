@@ -2,22 +2,7 @@
  * Small webhook bodies in the shape Shopify sends, for tests that need many of them. Complete
  * sample payloads (every field a reader may look at) are in `shopify-samples.ts`.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
 export type Json = Record<string, any>;
-
-/**
- * @deprecated Reads ../shared/fixtures, which a fresh clone does not have. Only
- * tests/integration/privacy.test.ts still calls it (for `appUninstalled()` of shopify-samples.ts);
- * remove it once that file no longer does. Published examples are replayed by
- * tests/unit/published-examples.test.ts alone.
- */
-export function fixture(name: 'app_uninstalled'): Json {
-  const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures/shopify');
-  return JSON.parse(readFileSync(resolve(root, `${name}.json`), 'utf8')) as Json;
-}
 
 /** The id of an order's only line in `paidOrder`, so a `refund` can name it. */
 export const lineItemId = (orderId: number) => orderId * 10 + 1;
