@@ -64,7 +64,7 @@ function baseOptions(stacked = false): ChartConfiguration['options'] {
     animation: false,
     interaction: { mode: 'index', intersect: false },
     plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
-    scales: { x: { stacked, ticks: { maxRotation: 0, autoSkip: true, maxTicksLimit: 8 } }, y: { stacked, beginAtZero: true } },
+    scales: { x: { stacked, ticks: { maxRotation: 0, autoSkip: true, maxTicksLimit: 5 } }, y: { stacked, beginAtZero: true, ticks: { precision: 0 } } },
   };
 }
 
@@ -82,7 +82,7 @@ function rangeForm(onChange: () => void) {
     onChange();
   };
   const preset = (days: number) =>
-    h('button', { type: 'button', onclick: () => { Object.assign(range, { from: isoDay(new Date(Date.now() - (days - 1) * DAY_MS)), to: isoDay(new Date()) }); onChange(); } }, `Last ${days} days`);
+    h('button', { type: 'button', onclick: () => { from.value = isoDay(new Date(Date.now() - (days - 1) * DAY_MS)); to.value = isoDay(new Date()); apply(); } }, `Last ${days} days`);
   return h(
     'form',
     { class: 'card row', 'aria-label': 'Date range', onsubmit: (event: Event) => { event.preventDefault(); apply(); } },
@@ -90,7 +90,7 @@ function rangeForm(onChange: () => void) {
     h('div', { class: 'field' }, h('label', { for: to.id }, 'To'), to),
     h('div', { class: 'field' }, h('label', { for: interval.id }, 'Group'), interval),
     h('div', { class: 'field' }, h('button', { type: 'submit', class: 'primary' }, 'Show')),
-    h('div', { class: 'field row', role: 'group', 'aria-label': 'Presets' }, preset(30), preset(90), preset(365)),
+    h('div', { class: 'row presets', role: 'group', 'aria-label': 'Presets' }, preset(30), preset(90), preset(365)),
   );
 }
 
