@@ -109,7 +109,7 @@ function webhooks(shop: string, count: number): { body: string; headers: Record<
         'x-shopify-webhook-id': randomUUID(),
         'x-shopify-event-id': randomUUID(),
         'x-shopify-triggered-at': at,
-        'x-shopify-api-version': '2025-10',
+        'x-shopify-api-version': '2026-10',
         'x-shopify-hmac-sha256': signWebhook(body, SECRET),
       },
     };

@@ -16,6 +16,7 @@ import { ScheduledJobs, type ScheduledJob } from './scheduled-jobs.ts';
 import { DISPOSABLE_STAGE, type StageSettings } from './stage-settings.ts';
 import { WebhookIntake } from './webhook-intake.ts';
 import { DataExports } from './data-exports.ts';
+import { TokenKey } from './token-key.ts';
 
 export interface LoyaltyStackProps extends StackProps {
   readonly settings: StageSettings;
@@ -37,8 +38,15 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
     entry: lambdaEntries.issueCoupons,
     scheduleExpression: 'rate(5 minutes)',
     timeout: Duration.minutes(2),
-    // Reads shops (their access tokens), coupons and members; writes coupons, and refunds points.
-    grant: (fn, { table }) => fn.grantTableReadWrite(table),
+    // Reads shops, coupons and members; writes coupons, and refunds points. Opens the shop's sealed
+    // Admin API token, and refreshes it (with the app's credentials) when it has expired.
+    readsSecrets: true,
+    environment: ({ appSecret, tokenKey }) => ({ APP_SECRET_ARN: appSecret.secretArn, ...tokenKey.environment }),
+    grant: (fn, { table, appSecret, tokenKey }) => {
+      fn.grantTableReadWrite(table);
+      fn.grantSecretRead(appSecret);
+      tokenKey.grantUse(fn);
+    },
   },
   {
     // Settles the lots whose expiry has come and takes their remainder off the balance.
@@ -109,6 +117,7 @@ export class LoyaltyStack extends Stack {
   readonly appSecret: Secret;
   readonly intake: WebhookIntake;
   readonly dataExports: DataExports;
+  readonly tokenKey: TokenKey;
   readonly api: LoyaltyFunction;
   readonly httpApi: LoyaltyHttpApi;
   readonly messages: CustomerMessages;
@@ -141,6 +150,7 @@ export class LoyaltyStack extends Stack {
       reason: 'Shopify issues the app secret and key; they are rotated in the Shopify Partner dashboard and then put here by hand, so a rotation Lambda would have nothing to rotate. The functions re-read the secret every five minutes.',
     });
 
+    this.tokenKey = new TokenKey(this, 'TokenKey', { settings });
     this.dataExports = new DataExports(this, 'DataExports', { settings });
     this.intake = new WebhookIntake(this, 'WebhookIntake', { settings, table, appSecret: this.appSecret });
 
@@ -156,6 +166,9 @@ export class LoyaltyStack extends Stack {
     });
     this.api.grantTableReadWrite(table);
     this.api.grantSecretRead(this.appSecret);
+    // The API exchanges session tokens for Admin API tokens, and uses them for coupons at redemption.
+    this.api.function.addEnvironment('TOKEN_KEY_ID', this.tokenKey.key.keyArn);
+    this.tokenKey.grantUse(this.api);
 
     this.httpApi = new LoyaltyHttpApi(this, 'HttpApi', { settings, webhookReceiver: this.intake.receiver.function, api: this.api.function });
 
@@ -164,7 +177,7 @@ export class LoyaltyStack extends Stack {
     this.scheduledJobs = new ScheduledJobs(this, 'ScheduledJobs', {
       settings,
       jobs: withSchedules(props.scheduledJobs ?? SCHEDULED_JOBS, settings.jobSchedules),
-      resources: { table, appSecret: this.appSecret, messages: this.messages, exportBucket: this.dataExports.bucket },
+      resources: { table, appSecret: this.appSecret, messages: this.messages, exportBucket: this.dataExports.bucket, tokenKey: this.tokenKey },
     });
 
     this.alarms = new Alarms(this, 'Alarms', {

@@ -14,6 +14,7 @@ import type { CustomerMessages } from './customer-messages.ts';
 import { LoyaltyFunction } from './loyalty-function.ts';
 import { wildcardResourceFinding } from './nag-findings.ts';
 import type { StageSettings } from './stage-settings.ts';
+import type { TokenKey } from './token-key.ts';
 
 export interface ScheduledJob {
   /** PascalCase, unique: it names the construct, the function and the schedule (`ExpireLots`). */
@@ -27,6 +28,8 @@ export interface ScheduledJob {
   readonly environment?: Record<string, string> | ((resources: JobResources) => Record<string, string>);
   /** Grants what the job's code uses: `(fn, { table }) => fn.grantTableReadWrite(table)`. Nothing by default. */
   readonly grant?: (fn: LoyaltyFunction, resources: JobResources) => void;
+  /** Reads the app secret (through the Parameters and Secrets extension); grant it in `grant` too. */
+  readonly readsSecrets?: boolean;
 }
 
 /** What a job may be told about and granted; every job is told the table's name (`TABLE_NAME`). */
@@ -37,6 +40,8 @@ export interface JobResources {
   readonly messages: CustomerMessages;
   /** Where `customers/data_request` exports are written. */
   readonly exportBucket: IBucket;
+  /** The key that seals the shops' Admin API tokens (the coupon outbox uses and refreshes them). */
+  readonly tokenKey: TokenKey;
 }
 
 export interface ScheduledJobsProps {
@@ -61,6 +66,7 @@ export class ScheduledJobs extends Construct {
         serviceName: `loyalty-job-${job.name}`,
         settings: props.settings,
         timeout: job.timeout ?? Duration.minutes(5),
+        ...(job.readsSecrets ? { readsSecrets: true } : {}),
         environment: {
           TABLE_NAME: props.resources.table.tableName,
           ...(typeof job.environment === 'function' ? job.environment(props.resources) : job.environment),

@@ -87,7 +87,7 @@ async function main() {
       'x-shopify-shop-domain': values.shop!,
       'x-shopify-webhook-id': randomUUID(),
       'x-shopify-triggered-at': now.toISOString(),
-      'x-shopify-api-version': '2025-10',
+      'x-shopify-api-version': '2026-10',
       'x-shopify-hmac-sha256': signWebhook(body, config.apiSecret),
     },
     body,

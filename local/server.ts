@@ -7,7 +7,13 @@ import type { AppSecrets } from '../shared/http/deps.ts';
 import { processDelivery } from '../shared/shopify/deliveries.ts';
 import { DynamoDbStore } from '../shared/store/dynamodb/dynamodb-store.ts';
 import { devRoutes } from '../shared/http/dev.ts';
-import { adminClientFromEnv } from '../shared/shopify/admin-config.ts';
+import { accessTokenOverrides, adminBaseUrl, adminClientFromEnv } from '../shared/shopify/admin-config.ts';
+import { ShopAccessTokens } from '../shared/shopify/access-tokens.ts';
+import { ThrottledDeliveryLog } from '../shared/shopify/delivery-log.ts';
+import { plainTokenCipher } from '../shared/shopify/token-cipher.ts';
+import { ShopifyTokenEndpoint } from '../shared/shopify/token-endpoint.ts';
+import { DynamoDbAccessTokenStore } from '../shared/store/dynamodb/access-tokens.ts';
+import { DynamoDbWebhookDeliveryLog } from '../shared/store/dynamodb/webhook-deliveries.ts';
 import type { DiscountIssuer } from '../shared/shopify/admin-graphql.ts';
 import { demoStoreRoutes } from './demo-store.ts';
 import { LocalOutbox } from './outbox.ts';
@@ -22,13 +28,31 @@ export interface LocalAppOptions {
   secrets: AppSecrets;
   clock: Clock;
   logger?: Logger;
+  /** Where links in messages (unsubscribe) point: `http://127.0.0.1:PORT` under `npm start`. */
+  publicBaseUrl?: string;
+  /** Where `SHOPIFY_ADMIN_URL`, `SHOPIFY_ADMIN_ACCESS_TOKENS` and the mail settings are read; `process.env` by default. */
+  env?: Record<string, string | undefined>;
 }
 
 export function createLocalApp(options: LocalAppOptions) {
   const store = new DynamoDbStore(options.client, options.tableName);
   const logger = options.logger ?? new Logger({ serviceName: 'loyalty' });
-  const discounts = options.discounts ?? adminClientFromEnv(process.env);
+  const env = options.env ?? process.env;
+  const adminUrl = adminBaseUrl(env);
+  const tokenStore = new DynamoDbAccessTokenStore(options.client, options.tableName);
+  const accessTokens = new ShopAccessTokens({
+    store: tokenStore,
+    cipher: plainTokenCipher,
+    // Without SHOPIFY_ADMIN_URL there is no Shopify to reach locally: nothing is exchanged.
+    ...(adminUrl ? { endpoint: new ShopifyTokenEndpoint({ base: () => adminUrl, credentials: async () => options.secrets }) } : {}),
+    overrides: accessTokenOverrides(env),
+    clock: options.clock,
+    logger,
+  });
+  const deliveryLog = new DynamoDbWebhookDeliveryLog(options.client, options.tableName);
+  const discounts = options.discounts ?? adminClientFromEnv(env, accessTokens);
   const outbox = options.outbox ?? new LocalOutbox(undefined, options.clock);
+  const throttledLog = new ThrottledDeliveryLog(deliveryLog);
   const app = createApp({
     store,
     discounts,
@@ -36,7 +60,10 @@ export function createLocalApp(options: LocalAppOptions) {
     clock: options.clock,
     logger,
     // Locally the effect is visible to the very next request: no queue in between.
-    deliver: (delivery, now) => processDelivery(store, delivery, now, { exports: outbox }),
+    accessTokens,
+    deliveryLog,
+    mail: { ...(env.SES_SENDER_EMAIL ? { senderEmail: env.SES_SENDER_EMAIL } : {}), ...(env.SES_CONFIGURATION_SET ? { configurationSet: env.SES_CONFIGURATION_SET } : {}) },
+    deliver: (delivery, now) => processDelivery(store, delivery, now, { exports: outbox, accessTokens: tokenStore, deliveryLog: throttledLog }),
   });
   app.route('/dev', devRoutes({ store, discounts, notifier: outbox, exports: outbox, outbox, clock: options.clock, secrets: options.secrets }));
   app.route('/', demoStoreRoutes({ secrets: options.secrets, clock: options.clock, fetch: (request) => app.fetch(request) }));

@@ -3,13 +3,19 @@ import { handle } from 'hono/aws-lambda';
 import { systemClock } from '../../shared/clock.ts';
 import { createApiApp } from '../../shared/http/app.ts';
 import { adminClientFromEnv } from '../../shared/shopify/admin-config.ts';
-import { logger } from '../runtime/logger.ts';
+import { DynamoDbWebhookDeliveryLog } from '../../shared/store/dynamodb/webhook-deliveries.ts';
+import { createAccessTokens, mailSettingsFromEnv } from '../runtime/access-tokens.ts';
+import { logger, requiredEnv } from '../runtime/logger.ts';
 import { appSecrets } from '../runtime/secrets.ts';
-import { createStore } from '../runtime/store.ts';
+import { createStore, dynamoDbClient } from '../runtime/store.ts';
 
+const accessTokens = createAccessTokens();
 const app = createApiApp({
   store: createStore(),
-  discounts: adminClientFromEnv(process.env),
+  discounts: adminClientFromEnv(process.env, accessTokens),
+  accessTokens,
+  deliveryLog: new DynamoDbWebhookDeliveryLog(dynamoDbClient(), requiredEnv('TABLE_NAME')),
+  mail: mailSettingsFromEnv(),
   secrets: appSecrets,
   clock: systemClock,
   logger,

@@ -3,6 +3,7 @@ import { runJob } from '../../shared/jobs/jobs.ts';
 import type { Notifier } from '../../shared/notify/notification.ts';
 import type { DataExportSink } from '../../shared/privacy/privacy.ts';
 import { adminClientFromEnv } from '../../shared/shopify/admin-config.ts';
+import { createAccessTokens } from './access-tokens.ts';
 import { logger } from './logger.ts';
 import { createStore } from './store.ts';
 
@@ -14,7 +15,8 @@ const noMessages: Notifier = {
 };
 
 export function jobHandler(name: string, notifier: Notifier = noMessages, exports?: DataExportSink) {
-  const deps = { store: createStore(), discounts: adminClientFromEnv(process.env), notifier, logger, ...(exports ? { exports } : {}) };
+  // Tokens are read, refreshed and opened only when a job calls the Admin API (the coupon outbox).
+  const deps = { store: createStore(), discounts: adminClientFromEnv(process.env, createAccessTokens()), notifier, logger, ...(exports ? { exports } : {}) };
   return async (): Promise<Record<string, unknown>> => {
     const result = await runJob(name, deps, new Date());
     logger.info('job finished', result);

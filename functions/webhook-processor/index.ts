@@ -10,13 +10,18 @@ import { InvalidPayloadError } from '../../shared/shopify/errors.ts';
 import { processDelivery } from '../../shared/shopify/deliveries.ts';
 import { fromQueuedMessage } from '../../shared/shopify/queued-delivery.ts';
 import { DeferredExportSink } from '../../shared/privacy/deferred-exports.ts';
-import { createStore } from '../runtime/store.ts';
-import { logger } from '../runtime/logger.ts';
+import { ThrottledDeliveryLog } from '../../shared/shopify/delivery-log.ts';
+import { DynamoDbWebhookDeliveryLog } from '../../shared/store/dynamodb/webhook-deliveries.ts';
+import { createAccessTokenStore, createStore, dynamoDbClient } from '../runtime/store.ts';
+import { logger, requiredEnv } from '../runtime/logger.ts';
 
 const store = createStore();
 // Data requests are queued here and written by the export-data job (which has the S3 client).
 const exports = new DeferredExportSink(store);
 const processor = new BatchProcessor(EventType.SQS);
+// `app/uninstalled` deletes the shop's tokens (no key needed to delete); each topic's last delivery, for the Setup screen.
+const accessTokens = createAccessTokenStore();
+const deliveryLog = new ThrottledDeliveryLog(new DynamoDbWebhookDeliveryLog(dynamoDbClient(), requiredEnv('TABLE_NAME')));
 
 async function processRecord(record: SQSRecord): Promise<void> {
   const attributes = Object.fromEntries(
@@ -25,7 +30,7 @@ async function processRecord(record: SQSRecord): Promise<void> {
   const log = logger.createChild({ persistentKeys: { shop: attributes.shop, topic: attributes.topic, webhookId: attributes.webhookId, messageId: record.messageId } });
   try {
     const delivery = fromQueuedMessage({ body: record.body, attributes });
-    const result = await processDelivery(store, delivery, new Date(), { exports });
+    const result = await processDelivery(store, delivery, new Date(), { exports, accessTokens, deliveryLog });
     log.info('webhook processed', { outcome: result.outcome, ...('points' in result ? { points: result.points } : {}) });
   } catch (error) {
     if (error instanceof InvalidPayloadError) {

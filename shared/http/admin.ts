@@ -13,13 +13,15 @@ import { programFromBody, programSettingsView, updateProgram } from '../admin/pr
 import { InvalidProgramError } from '../program/program.ts';
 import { newShop } from '../earning/shops.ts';
 import { InvalidSessionTokenError, verifySessionToken, type SessionUser } from '../shopify/session-token.ts';
+import { TokenRefusedError } from '../shopify/errors.ts';
+import { setupRoutes } from './admin-setup.ts';
 import type { Shop } from '../store/ports.ts';
 import { retryOnConflict } from '../store/retry.ts';
 import { withStats } from '../kpis/stats.ts';
 import { InvalidRangeError, programKpis } from '../kpis/kpis.ts';
+import { INTERVALS, programKpiSeries, type Interval } from '../kpis/series.ts';
 import { addDays, utcDay } from '../clock.ts';
 import type { ApiDeps } from './deps.ts';
-import { INTERVALS, programKpiSeries, type Interval } from '../kpis/series.ts';
 import { HttpProblem, problem } from './problems.ts';
 import { memberView } from './views.ts';
 
@@ -49,12 +51,21 @@ export function adminRoutes(deps: ApiDeps) {
     const now = deps.clock();
     const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
     if (!token) throw new HttpProblem(401, 'invalid-session-token', 'Authorization: Bearer <Shopify session token> is missing');
+    let user: SessionUser;
     try {
-      c.set('user', await verifySessionToken(token, await deps.secrets(), now));
+      user = await verifySessionToken(token, await deps.secrets(), now);
     } catch (error) {
       if (error instanceof InvalidSessionTokenError) throw new HttpProblem(401, error.type, error.message);
       throw error;
     }
+    try {
+      // A shop without a usable Admin API token gets one now, from this very session token.
+      await deps.accessTokens?.onSessionToken(user.shop, token);
+    } catch (error) {
+      if (error instanceof TokenRefusedError) throw new HttpProblem(401, error.type, error.message);
+      throw error;
+    }
+    c.set('user', user);
     c.set('now', now);
     await next();
   });
@@ -64,6 +75,7 @@ export function adminRoutes(deps: ApiDeps) {
   return new Hono<AdminEnv>()
     .use(sessionToken)
     .use(bodyLimit({ maxSize: 256 * 1024, onError: (c) => problem(c, 413, 'payload-too-large', 'admin bodies are limited to 256 KiB') }))
+    .route('/', setupRoutes(deps))
     .get('/program', async (c) => c.json(programSettingsView(await shopOf(c.get('user').shop, c.get('now')))))
     .put('/program', async (c) => {
       const { shop: domain, userId } = c.get('user');
@@ -93,18 +105,6 @@ export function adminRoutes(deps: ApiDeps) {
         throw error;
       }
     })
-    .get('/program/history', async (c) => c.json({ changes: await deps.store.programHistory(c.get('user').shop, pageLimit(c.req.query('limit'), 20)) }))
-    .get('/members', async (c) => {
-      const { shop } = c.get('user');
-      const fading = c.req.query('fading');
-      const tier = c.req.query('tier') || undefined;
-      const cursor = c.req.query('cursor') || undefined;
-      const page = await deps.store.listMembers(shop, { limit: pageLimit(c.req.query('limit')), ...(tier ? { tier } : {}), ...(cursor ? { cursor } : {}) });
-      const isFading = (m: (typeof page.items)[number]) => m.fading !== undefined && m.fading.lastOrderAt === m.lastOrderAt;
-      const items = fading === undefined ? page.items : page.items.filter((m) => isFading(m) === (fading === 'true'));
-      return c.json({
-        members: items.map((m) => ({ customerId: m.customerId, tier: m.tier, balance: m.balance, pending: m.pending, orderCount: m.orderCount ?? 0, lastOrderAt: m.lastOrderAt ?? null, fading: isFading(m), email: m.contact.email ?? null })),
-        nextCursor: page.cursor ?? null,
     .get('/kpis/series', async (c) => {
       const now = c.get('now');
       const today = utcDay(now);
@@ -120,6 +120,18 @@ export function adminRoutes(deps: ApiDeps) {
         throw error;
       }
     })
+    .get('/program/history', async (c) => c.json({ changes: await deps.store.programHistory(c.get('user').shop, pageLimit(c.req.query('limit'), 20)) }))
+    .get('/members', async (c) => {
+      const { shop } = c.get('user');
+      const fading = c.req.query('fading');
+      const tier = c.req.query('tier') || undefined;
+      const cursor = c.req.query('cursor') || undefined;
+      const page = await deps.store.listMembers(shop, { limit: pageLimit(c.req.query('limit')), ...(tier ? { tier } : {}), ...(cursor ? { cursor } : {}) });
+      const isFading = (m: (typeof page.items)[number]) => m.fading !== undefined && m.fading.lastOrderAt === m.lastOrderAt;
+      const items = fading === undefined ? page.items : page.items.filter((m) => isFading(m) === (fading === 'true'));
+      return c.json({
+        members: items.map((m) => ({ customerId: m.customerId, tier: m.tier, balance: m.balance, pending: m.pending, orderCount: m.orderCount ?? 0, lastOrderAt: m.lastOrderAt ?? null, fading: isFading(m), email: m.contact.email ?? null })),
+        nextCursor: page.cursor ?? null,
       });
     })
     .get('/members/:customerId', async (c) => {
@@ -132,6 +144,9 @@ export function adminRoutes(deps: ApiDeps) {
         deps.store.ledger(domain, customerId, { limit: COUPON_LEDGER_DEPTH }),
       ]);
       if (!member) throw new HttpProblem(404, 'not-found', `no member ${customerId}`);
+      // The coupons of the member's latest redemptions (and tier rewards), from their ledger entries.
+      const codes = [...new Set(recent.items.map((entry) => entry.couponCode).filter((code): code is string => typeof code === 'string'))];
+      const coupons = codes.length ? await deps.store.getCoupons(domain, codes) : [];
       return c.json({
         ...memberView(shop, customerId, member, lots, c.get('now')),
         contact: member.contact,
@@ -141,21 +156,6 @@ export function adminRoutes(deps: ApiDeps) {
         firstOrderAt: member.firstOrderAt ?? null,
         lastOrderAt: member.lastOrderAt ?? null,
         fading: member.fading !== undefined && member.fading.lastOrderAt === member.lastOrderAt ? member.fading : null,
-      });
-    })
-    .get('/members/:customerId/ledger', async (c) => {
-      // The coupons of the member's latest redemptions (and tier rewards), from their ledger entries.
-      const codes = [...new Set(recent.items.map((entry) => entry.couponCode).filter((code): code is string => typeof code === 'string'))];
-      const coupons = codes.length ? await deps.store.getCoupons(domain, codes) : [];
-      const customerId = customerIdParam(c.req.param('customerId'));
-      const cursor = c.req.query('cursor') || undefined;
-      const page = await deps.store.ledger(c.get('user').shop, customerId, { limit: pageLimit(c.req.query('limit')), ...(cursor ? { cursor } : {}) });
-      return c.json({ entries: page.items, nextCursor: page.cursor ?? null });
-    })
-    .post('/members/:customerId/adjustments', async (c) => {
-      const { shop: domain, userId } = c.get('user');
-      const customerId = customerIdParam(c.req.param('customerId'));
-      const parsed = AdjustmentSchema.safeParse(await jsonBody(c.req.raw));
         coupons: coupons
           .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
           .map((coupon) => ({
@@ -172,6 +172,18 @@ export function adminRoutes(deps: ApiDeps) {
             lastError: coupon.lastError ?? null,
             usedAt: coupon.usedAt ?? null,
           })),
+      });
+    })
+    .get('/members/:customerId/ledger', async (c) => {
+      const customerId = customerIdParam(c.req.param('customerId'));
+      const cursor = c.req.query('cursor') || undefined;
+      const page = await deps.store.ledger(c.get('user').shop, customerId, { limit: pageLimit(c.req.query('limit')), ...(cursor ? { cursor } : {}) });
+      return c.json({ entries: page.items, nextCursor: page.cursor ?? null });
+    })
+    .post('/members/:customerId/adjustments', async (c) => {
+      const { shop: domain, userId } = c.get('user');
+      const customerId = customerIdParam(c.req.param('customerId'));
+      const parsed = AdjustmentSchema.safeParse(await jsonBody(c.req.raw));
       if (!parsed.success) {
         throw new HttpProblem(422, 'invalid-adjustment', 'the body must be {"points": a whole number other than 0, "reason": "..."}', {
           problems: parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
@@ -196,10 +208,10 @@ export function adminRoutes(deps: ApiDeps) {
     });
 }
 
+/** How far back the member's answer looks for coupons: the ledger entries of their latest redemptions. */
+const COUPON_LEDGER_DEPTH = 100;
+
 function customerIdParam(value: string): string {
   if (!/^[1-9][0-9]{0,19}$/.test(value)) throw new HttpProblem(400, 'invalid-request', 'a customer id is a Shopify numeric id');
   return value;
 }
-/** How far back the member's answer looks for coupons: the ledger entries of their latest redemptions. */
-const COUPON_LEDGER_DEPTH = 100;
-

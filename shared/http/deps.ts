@@ -5,13 +5,20 @@ import type { LoyaltyEvent } from '../earning/events.ts';
 import type { ProcessEventOutcome } from '../earning/process-event.ts';
 import type { PrivacyOutcome } from '../privacy/privacy.ts';
 import type { DiscountIssuer } from '../shopify/admin-graphql.ts';
-import type { LoyaltyStore } from '../store/ports.ts';
+import type { LoyaltyStore, WebhookDeliveryLog } from '../store/ports.ts';
+import type { ShopAccessTokens } from '../shopify/access-tokens.ts';
 
 export interface AppSecrets {
   /** The app's client secret: webhook HMACs, App Proxy signatures and session tokens. */
   apiSecret: string;
   /** The app's client id (API key): the `aud` of session tokens. */
   apiKey: string;
+}
+
+/** Where customer e-mail is sent from, as the environment sets it. */
+export interface MailSettings {
+  senderEmail?: string;
+  configurationSet?: string;
 }
 
 /** A webhook that passed its signature and shape checks. */
@@ -33,6 +40,12 @@ export interface AppDeps {
   secrets: () => Promise<AppSecrets>;
   clock: Clock;
   logger: Logger;
+  /** The shops' Admin API tokens: exchanged on a session token, shown on the Setup screen. None: never exchanged. */
+  accessTokens?: ShopAccessTokens;
+  /** When each webhook topic last arrived, for the Setup screen. */
+  deliveryLog?: WebhookDeliveryLog;
+  /** The e-mail sender settings (`SES_SENDER_EMAIL`, `SES_CONFIGURATION_SET`), for the Setup screen. */
+  mail?: MailSettings;
   /** Processes a verified delivery inline (local server) or hands it to a queue (cloud receiver). */
   deliver: (delivery: VerifiedDelivery, now: Date) => Promise<ProcessEventOutcome | PrivacyOutcome | { outcome: 'queued' }>;
 }

@@ -5,11 +5,12 @@
  * - `customers/redact`: the customer's personal data is erased (contact data, e-mail addresses
  *   on messages, survey comments); balances and figures stay, anonymous;
  * - `shop/redact`: everything of the shop is deleted, in bounded, resumable steps;
- * - `app/uninstalled`: the shop becomes inactive: no more reminders, win-back messages or coupons.
+ * - `app/uninstalled`: the shop becomes inactive: no more reminders, win-back messages or coupons;
+ *   its Admin API tokens are deleted.
  */
 import type { PrivacyEvent } from '../earning/events.ts';
 import { newShop } from '../earning/shops.ts';
-import type { LoyaltyStore } from '../store/ports.ts';
+import type { AccessTokenStore, LoyaltyStore } from '../store/ports.ts';
 import { retryOnConflict } from '../store/retry.ts';
 
 export interface ExportRequest {
@@ -36,10 +37,21 @@ export interface PrivacyOutcome {
   detail: Record<string, unknown>;
 }
 
-export async function handlePrivacyEvent(store: LoyaltyStore, exports: DataExportSink, shop: string, event: PrivacyEvent, now: Date): Promise<PrivacyOutcome> {
+export async function handlePrivacyEvent(
+  store: LoyaltyStore,
+  exports: DataExportSink,
+  shop: string,
+  event: PrivacyEvent,
+  now: Date,
+  accessTokens?: Pick<AccessTokenStore, 'deleteAccessToken'>,
+): Promise<PrivacyOutcome> {
   switch (event.kind) {
-    case 'app-uninstalled':
-      return { outcome: 'applied', detail: { active: false, changed: await deactivate(store, shop, now) } };
+    case 'app-uninstalled': {
+      const changed = await deactivate(store, shop, now);
+      // Shopify has revoked them; nothing should find them again. A reinstall exchanges anew.
+      await accessTokens?.deleteAccessToken(shop);
+      return { outcome: 'applied', detail: { active: false, changed } };
+    }
     case 'shop-redact':
       return { outcome: 'applied', detail: await eraseShop(store, shop) };
     case 'customer-redact':

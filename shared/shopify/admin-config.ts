@@ -1,23 +1,40 @@
 /**
- * Where the Admin API access tokens come from until installation flows exist: the shop's record
- * (set through the admin side), else `SHOPIFY_ADMIN_ACCESS_TOKENS`, a JSON object of shop domain
- * to token. `SHOPIFY_ADMIN_URL` sends every call to one base URL instead of `https://{shop}`
- * (a fake Admin API in tests and demos).
+ * The Admin API client and the shops' tokens, as the environment configures them:
+ * - tokens come from the shop's token item (`ShopAccessTokens`: token exchange, refresh), except
+ *   that `SHOPIFY_ADMIN_ACCESS_TOKENS`, a JSON object of shop domain to token, overrides them
+ *   (local runs and demos);
+ * - `SHOPIFY_ADMIN_URL` sends every Admin API and token call to one base URL instead of
+ *   `https://{shop}` (a fake Shopify in tests and demos).
  */
 import { ShopifyAdminClient } from './admin-graphql.ts';
+import type { ShopAccessTokens } from './access-tokens.ts';
 
-export function adminClientFromEnv(env: Record<string, string | undefined>): ShopifyAdminClient {
-  let configured: Record<string, string> = {};
-  if (env.SHOPIFY_ADMIN_ACCESS_TOKENS) {
-    try {
-      configured = JSON.parse(env.SHOPIFY_ADMIN_ACCESS_TOKENS) as Record<string, string>;
-    } catch {
-      throw new Error('SHOPIFY_ADMIN_ACCESS_TOKENS is not a JSON object of shop domain to access token');
-    }
+/** `SHOPIFY_ADMIN_ACCESS_TOKENS`, read: shop domain → access token. */
+export function accessTokenOverrides(env: Record<string, string | undefined>): Record<string, string> {
+  if (!env.SHOPIFY_ADMIN_ACCESS_TOKENS) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(env.SHOPIFY_ADMIN_ACCESS_TOKENS);
+  } catch {
+    parsed = undefined;
   }
-  const base = env.SHOPIFY_ADMIN_URL;
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || !Object.values(parsed).every((token) => typeof token === 'string')) {
+    throw new Error('SHOPIFY_ADMIN_ACCESS_TOKENS is not a JSON object of shop domain to access token');
+  }
+  return parsed as Record<string, string>;
+}
+
+/** `SHOPIFY_ADMIN_URL` without its trailing slash, when set. */
+export function adminBaseUrl(env: Record<string, string | undefined>): string | undefined {
+  return env.SHOPIFY_ADMIN_URL ? env.SHOPIFY_ADMIN_URL.replace(/\/$/, '') : undefined;
+}
+
+/** The Admin API client; without `tokens`, only the overrides of `SHOPIFY_ADMIN_ACCESS_TOKENS`. */
+export function adminClientFromEnv(env: Record<string, string | undefined>, tokens?: ShopAccessTokens): ShopifyAdminClient {
+  const overrides = accessTokenOverrides(env);
+  const base = adminBaseUrl(env);
   return new ShopifyAdminClient({
-    accessToken: (shop) => shop.adminAccessToken ?? (Object.hasOwn(configured, shop.shop) ? configured[shop.shop] : undefined),
-    ...(base ? { endpoint: () => base.replace(/\/$/, '') } : {}),
+    accessToken: (shop) => (tokens ? tokens.accessToken(shop.shop) : Object.hasOwn(overrides, shop.shop) ? overrides[shop.shop] : undefined),
+    ...(base ? { endpoint: () => base } : {}),
   });
 }

@@ -9,7 +9,7 @@ import type { Shop } from '../store/ports.ts';
 import { NO_COMBINATIONS } from '../program/program.ts';
 import { mayHaveActed, STORE_CREDIT_MUTATION, storeCreditOutcome, storeCreditVariables } from './store-credit.ts';
 
-export const ADMIN_API_VERSION = '2025-10';
+export const ADMIN_API_VERSION = '2026-10';
 
 /**
  * `retry` with `mayExist`: Shopify may already have the discount (a create whose answer was lost,
@@ -69,8 +69,8 @@ export function discountMutation(coupon: Coupon): { query: string; variables: Re
 }
 
 export interface AdminClientOptions {
-  /** The shop's offline access token; none means the coupon waits until one is configured. */
-  accessToken: (shop: Shop) => string | undefined;
+  /** The shop's offline access token, renewed if need be; none means the coupon waits until there is one. */
+  accessToken: (shop: Shop) => Promise<string | undefined> | string | undefined;
   /** `https://{shop}` in production; a loopback fake in tests. */
   endpoint?: (shopDomain: string) => string;
   timeoutMs?: number;
@@ -90,8 +90,8 @@ export class ShopifyAdminClient implements DiscountIssuer {
   }
 
   async issue(coupon: Coupon, shop: Shop): Promise<IssueResult> {
-    const token = this.options.accessToken(shop);
-    if (!token) return { kind: 'retry', afterMs: 15 * 60_000, reason: 'no Admin API access token is configured for the shop' };
+    const token = await this.options.accessToken(shop);
+    if (!token) return { kind: 'retry', afterMs: 15 * 60_000, reason: 'the shop has no working Admin API access token yet (its admin must open the app)' };
     if (coupon.reward.kind === 'store_credit') {
       // No code to find again after a lost answer: the outbox must know whether Shopify may have acted.
       const answer = await this.post(shop.shop, token, STORE_CREDIT_MUTATION, storeCreditVariables(coupon));

@@ -3,7 +3,8 @@ import type { ProcessEventOutcome } from '../earning/process-event.ts';
 import { processEvent } from '../earning/process-event.ts';
 import { isPrivacyEvent, type LoyaltyEvent } from '../earning/events.ts';
 import { handlePrivacyEvent, type DataExportSink, type PrivacyOutcome } from '../privacy/privacy.ts';
-import type { LoyaltyStore } from '../store/ports.ts';
+import type { AccessTokenStore, LoyaltyStore } from '../store/ports.ts';
+import type { ThrottledDeliveryLog } from './delivery-log.ts';
 
 export interface Delivery {
   shop: string;
@@ -28,10 +29,17 @@ export function deliveryKeys(delivery: Pick<Delivery, 'topic' | 'webhookId' | 'e
 export interface DeliveryDeps {
   /** Where `customers/data_request` exports go. */
   exports: DataExportSink;
+  /** Forgets a shop's Admin API tokens when `app/uninstalled` arrives. */
+  accessTokens?: Pick<AccessTokenStore, 'deleteAccessToken'>;
+  /** When each topic last arrived, for the admin's Setup screen. */
+  deliveryLog?: ThrottledDeliveryLog;
 }
 
-export function processDelivery(store: LoyaltyStore, delivery: Delivery, now: Date, deps: DeliveryDeps): Promise<ProcessEventOutcome | PrivacyOutcome> {
+export async function processDelivery(store: LoyaltyStore, delivery: Delivery, now: Date, deps: DeliveryDeps): Promise<ProcessEventOutcome | PrivacyOutcome> {
   const { event } = delivery;
-  if (isPrivacyEvent(event)) return handlePrivacyEvent(store, deps.exports, delivery.shop, event, now);
-  return processEvent(store, { shop: delivery.shop, event, idempotencyKeys: deliveryKeys(delivery), now });
+  const outcome = isPrivacyEvent(event)
+    ? await handlePrivacyEvent(store, deps.exports, delivery.shop, event, now, deps.accessTokens)
+    : await processEvent(store, { shop: delivery.shop, event, idempotencyKeys: deliveryKeys(delivery), now });
+  await deps.deliveryLog?.record(delivery.shop, delivery.topic, now);
+  return outcome;
 }

@@ -20,8 +20,6 @@ export interface Shop {
   currency?: string;
   active: boolean;
   createdAt: string;
-  /** The shop's offline Admin API access token, for creating discount codes. */
-  adminAccessToken?: string;
   /** The e-mail sender identity (verified in SES) messages to the shop's customers go from. */
   senderEmail?: string;
   rev: number;
@@ -191,4 +189,41 @@ export class InvalidCursorError extends Error {
     super('the cursor is not one this service gave out');
     this.name = 'InvalidCursorError';
   }
+}
+
+/**
+ * A shop's Shopify Admin API tokens, in an item of their own (never on the shop record that every
+ * webhook reads). The tokens are sealed by a `TokenCipher` before they get here.
+ */
+export interface StoredAccessToken {
+  shop: string;
+  /** Sealed as `sealedWith` says. */
+  accessToken: string;
+  refreshToken?: string;
+  sealedWith: 'kms' | 'none';
+  /** When the access token stops working; absent for one that does not expire. */
+  expiresAt?: string;
+  refreshTokenExpiresAt?: string;
+  scope?: string;
+  /** `needs-reauth`: Shopify refused its refresh; the next session token of the shop exchanges again. */
+  status: 'ok' | 'needs-reauth';
+  obtainedAt: string;
+  /** While one caller refreshes the token, others wait for its result instead of refreshing too. */
+  refreshingUntil?: string;
+  rev: number;
+}
+
+/** The port of the shop's token item: every write is conditional on the revision read. */
+export interface AccessTokenStore {
+  getAccessToken(shop: string): Promise<StoredAccessToken | undefined>;
+  /** Writes the record as revision `expectedRev + 1`; false when the stored one is not at `expectedRev` (0: none stored). */
+  putAccessToken(token: Omit<StoredAccessToken, 'rev'>, expectedRev: number): Promise<boolean>;
+  /** Forgets the shop's tokens (the app was uninstalled). */
+  deleteAccessToken(shop: string): Promise<void>;
+}
+
+/** When each webhook topic last arrived for a shop: written at most about once a minute per topic. */
+export interface WebhookDeliveryLog {
+  recordDelivery(shop: string, topic: string, at: string): Promise<void>;
+  lastDeliveries(shop: string): Promise<{ topic: string; lastDeliveryAt: string }[]>;
 }

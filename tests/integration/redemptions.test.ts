@@ -32,10 +32,10 @@ async function runJob(name: string, now: string) {
 
 beforeAll(async () => {
   fake = await startFakeShopifyAdmin();
-  const discounts = new ShopifyAdminClient({ accessToken: (shop) => shop.adminAccessToken, endpoint: () => fake.url, timeoutMs: 300 });
+  const discounts = new ShopifyAdminClient({ accessToken: () => fake.token, endpoint: () => fake.url, timeoutMs: 300 });
   service = await testService(NOW, { discounts });
   const program = parseProgram({ tiers: [{ name: 'Bronze', minSpend: 0, multiplier: 1 }, { name: 'Silver', minSpend: 5000, multiplier: 1.25, rewardId: 'free-shipping' }] });
-  await service.store.ensureShop({ ...newShop(SHOP, new Date(NOW), 'USD'), program, adminAccessToken: fake.token });
+  await service.store.ensureShop({ ...newShop(SHOP, new Date(NOW), 'USD'), program });
 });
 afterAll(() => fake.close());
 
@@ -269,7 +269,7 @@ describe('coupons whose answer from Shopify was lost', () => {
     const { code } = await json(await service.redeem(customerId, 'five-off'));
     const pending = (await service.store.getCoupon(SHOP, code))!;
     expect(await service.store.saveCoupon({ ...pending, attempts: MAX_ISSUE_ATTEMPTS - 1, nextAttemptAt: '2026-06-01T12:00:30.000Z' }, 'pending')).toBe(true);
-    const discounts = new ShopifyAdminClient({ accessToken: (shop) => shop.adminAccessToken, endpoint: () => fake.url, timeoutMs: 300 });
+    const discounts = new ShopifyAdminClient({ accessToken: () => fake.token, endpoint: () => fake.url, timeoutMs: 300 });
     const { lines, log } = outboxLog();
     fake.next = ['taken'];
     expect(await retryPendingCoupons(service.store, discounts, new Date('2026-06-01T12:01:00Z'), { log })).toMatchObject({ tried: 1, waiting: 1, failed: 0 });
@@ -284,7 +284,7 @@ describe('coupons whose answer from Shopify was lost', () => {
 
   it('logs one line per coupon left pending, with the shop and why, and one when it fails for good', async () => {
     const { retryPendingCoupons } = await import('../../shared/rewards/issue-coupons.ts');
-    const discounts = new ShopifyAdminClient({ accessToken: (shop) => shop.adminAccessToken, endpoint: () => fake.url, timeoutMs: 300 });
+    const discounts = new ShopifyAdminClient({ accessToken: () => fake.token, endpoint: () => fake.url, timeoutMs: 300 });
     const customerId = await memberWith(1500);
     const codes: string[] = [];
     for (let i = 0; i < 3; i++) {

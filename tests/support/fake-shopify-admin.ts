@@ -36,6 +36,8 @@ export interface FakeShopifyAdmin {
   credits: FakeStoreCredit[];
   /** Behaviours for the next calls, in order; `ok` once they run out. */
   next: Behaviour[];
+  /** Answers `POST /admin/oauth/access_token` on this same server when set (`fake-shopify-oauth.ts`). */
+  oauth?: (body: string, send: (status: number, payload: unknown) => void) => void;
   close(): Promise<void>;
 }
 
@@ -50,7 +52,8 @@ export async function startFakeShopifyAdmin(token = 'shpat_test_token'): Promise
         response.writeHead(status, { 'content-type': 'application/json', ...headers });
         response.end(JSON.stringify(payload));
       };
-      if (request.method !== 'POST' || request.url !== '/admin/api/2025-10/graphql.json') return send(404, { errors: 'Not Found' });
+      if (request.method === 'POST' && request.url === '/admin/oauth/access_token' && fake.oauth) return fake.oauth(body, send);
+      if (request.method !== 'POST' || request.url !== '/admin/api/2026-10/graphql.json') return send(404, { errors: 'Not Found' });
       const givenToken = request.headers['x-shopify-access-token'] as string | undefined;
       const { query, variables } = JSON.parse(body) as { query: string; variables: Record<string, any> };
       fake.calls.push({ token: givenToken, query, variables });

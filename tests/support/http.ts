@@ -30,7 +30,7 @@ export function webhookRequest(topic: string, body: unknown, options: WebhookOpt
     'x-shopify-shop-domain': options.shop ?? SHOP,
     'x-shopify-webhook-id': options.webhookId ?? randomUUID(),
     'x-shopify-triggered-at': new Date().toISOString(),
-    'x-shopify-api-version': '2025-10',
+    'x-shopify-api-version': '2026-10',
   };
   if (options.eventId) headers['x-shopify-event-id'] = options.eventId;
   if (options.hmac !== null) headers['x-shopify-hmac-sha256'] = options.hmac ?? signWebhook(raw, options.secret ?? SECRET);
@@ -54,7 +54,7 @@ export function proxyQuery(options: { shop?: string; customerId?: string; at: Da
 }
 
 /** The app over a fresh table, its clock stopped at `now` (movable). */
-export async function testService(now = '2026-06-01T12:00:00Z', options: { discounts?: DiscountIssuer } = {}) {
+export async function testService(now = '2026-06-01T12:00:00Z', options: { discounts?: DiscountIssuer; env?: Record<string, string | undefined> } = {}) {
   const table = await freshTable();
   let clockAt = now;
   const { app, store, outbox } = createLocalApp({
@@ -64,6 +64,7 @@ export async function testService(now = '2026-06-01T12:00:00Z', options: { disco
     clock: () => fixedClock(clockAt)(),
     logger: silentLogger(),
     ...(options.discounts ? { discounts: options.discounts } : {}),
+    ...(options.env ? { env: options.env } : {}),
   });
   const service = {
     app,

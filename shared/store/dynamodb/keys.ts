@@ -5,6 +5,8 @@
  * | item            | PK                               | SK                      | GSI1 (by expiry)                      | GSI2 (members of a shop)     |
  * |-----------------|----------------------------------|-------------------------|---------------------------------------|------------------------------|
  * | shop            | SHOP#{shop}                      | SHOP                    |                                       |                              |
+ * | access tokens   | SHOP#{shop}                      | TOKEN                   |                                       |                              |
+ * | last delivery   | SHOP#{shop}                      | DELIVERY#{topic}        |                                       |                              |
  * | member          | MEMBER#{shop}#{customer}         | MEMBER                  | LAPSE#{shard} / {lapseAt}#…           | MEMBERS#{shop} / {tier}#{id} |
  * | lot             | MEMBER#{shop}#{customer}         | LOT#{lotId}             | EXPIRES or PENDING#{shard} / {at}#…   |                              |
  * | ledger entry    | MEMBER#{shop}#{customer}         | LEDGER#{occurredAt}#{id}|                                       |                              |
@@ -63,6 +65,15 @@ export const feedbackItemKeys = (shop: string, customerId: string, at: string, i
   const key = feedbackKey(shop, customerId, at, id);
   return { ...key, ...ownedByShopKeys(shop, key.PK) };
 };
+
+/**
+ * The shop's Admin API tokens, in the shop's partition (so `shop/redact` erases them with it) but
+ * not on the shop record every webhook reads.
+ */
+export const accessTokenKey = (shop: string) => ({ PK: `SHOP#${shop}`, SK: 'TOKEN' });
+/** When a webhook topic last arrived for the shop, in the shop's partition. */
+export const WEBHOOK_DELIVERY_PREFIX = 'DELIVERY#';
+export const webhookDeliveryKey = (shop: string, topic: string) => ({ PK: `SHOP#${shop}`, SK: `${WEBHOOK_DELIVERY_PREFIX}${topic}` });
 
 /** A program version with its audit record, in the shop's partition: newest last. */
 export const PROGRAM_VERSION_PREFIX = 'PROGRAM#';
