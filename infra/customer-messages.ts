@@ -3,7 +3,9 @@
  * event, for a rule to forward to Klaviyo or similar) and the SES templates of the e-mails. A job
  * that sends messages gets `environment` and `grantSend`; nothing else can reach either.
  */
+import { Stack } from 'aws-cdk-lib';
 import { EventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { CfnTemplate } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import type { NotificationKind } from '../shared/notify/notification.ts';
@@ -23,9 +25,11 @@ export class CustomerMessages extends Construct {
    */
   readonly templatePrefix: string;
   readonly templates: Readonly<Record<NotificationKind, CfnTemplate>>;
+  private readonly settings: StageSettings;
 
   constructor(scope: Construct, id: string, props: CustomerMessagesProps) {
     super(scope, id);
+    this.settings = props.settings;
     const { stage } = props.settings;
 
     this.bus = new EventBus(this, 'Bus', {
@@ -50,12 +54,32 @@ export class CustomerMessages extends Construct {
 
   /** What `functions/runtime/notifier.ts` reads. */
   get environment(): Record<string, string> {
-    return { EVENT_BUS_NAME: this.bus.eventBusName, SES_TEMPLATE_PREFIX: this.templatePrefix };
+    return { EVENT_BUS_NAME: this.bus.eventBusName, SES_TEMPLATE_PREFIX: this.templatePrefix, ...mailEnvironment(this.settings) };
   }
 
-  /** Put events on the bus; send e-mail with these templates (from any identity in the account). */
+  /**
+   * Put events on the bus; send e-mail with these templates from the stage's sender alone (its
+   * address identity or its domain's, and its configuration set). No sender: no SES permission.
+   */
   grantSend(fn: LoyaltyFunction): void {
     fn.grantPutEvents(this.bus);
-    fn.grantSendTemplatedEmail(this.templateNames);
+    const sender = this.settings.sesSenderEmail;
+    if (!sender) return;
+    const stack = Stack.of(this);
+    const arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'ses', resource, resourceName });
+    const resources = [arn('identity', sender), arn('identity', sender.split('@')[1]!), ...this.templateNames.map((name) => arn('template', name))];
+    if (this.settings.sesConfigurationSet) resources.push(arn('configuration-set', this.settings.sesConfigurationSet));
+    fn.function.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources }));
   }
+}
+
+/**
+ * `SES_SENDER_EMAIL` and `SES_CONFIGURATION_SET`, for the functions that mail customers and for the
+ * API (whose admin Setup screen says whether mail goes out); each only when the stage sets it.
+ */
+export function mailEnvironment(settings: StageSettings): Record<string, string> {
+  return {
+    ...(settings.sesSenderEmail ? { SES_SENDER_EMAIL: settings.sesSenderEmail } : {}),
+    ...(settings.sesConfigurationSet ? { SES_CONFIGURATION_SET: settings.sesConfigurationSet } : {}),
+  };
 }

@@ -15,9 +15,13 @@ const GREETING = '{{#if firstName}}Hi {{firstName}},{{else}}Hi,{{/if}}';
 const REWARDS_TEXT = '{{#each rewards}}\n- {{name}} ({{cost}} points){{/each}}';
 const REWARDS_HTML = '<ul>{{#each rewards}}<li>{{name}} ({{cost}} points)</li>{{/each}}</ul>';
 
+/** Every marketing message ends with its one-click unsubscribe link (absent only where none was made). */
+const UNSUBSCRIBE_TEXT = '{{#if unsubscribeUrl}}\n\n--\nNo more of these e-mails: {{unsubscribeUrl}}{{/if}}';
+const UNSUBSCRIBE_HTML = '{{#if unsubscribeUrl}}<p style="font-size: 12px; color: #666;">No more of these e-mails? <a href="{{unsubscribeUrl}}">Unsubscribe</a>.</p>{{/if}}';
+
 /** Paragraphs as plain text; the reward list brings its own blank line, so no reward in reach leaves no gap. */
 const text = (body: string, rewardsLead: string, signOff: string) =>
-  `${GREETING}\n\n${body}{{#if rewards}}\n\n${rewardsLead}${REWARDS_TEXT}{{/if}}\n\n${signOff}\n{{shopName}}`;
+  `${GREETING}\n\n${body}{{#if rewards}}\n\n${rewardsLead}${REWARDS_TEXT}{{/if}}\n\n${signOff}\n{{shopName}}${UNSUBSCRIBE_TEXT}`;
 
 const html = (body: string, rewardsLead: string, signOff: string) =>
   [
@@ -26,6 +30,7 @@ const html = (body: string, rewardsLead: string, signOff: string) =>
     `<p>${body}</p>`,
     `{{#if rewards}}<p>${rewardsLead}</p>${REWARDS_HTML}{{/if}}`,
     `<p>${signOff}<br>{{shopName}}</p>`,
+    UNSUBSCRIBE_HTML,
     '</body></html>',
   ].join('\n');
 

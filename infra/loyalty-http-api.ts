@@ -64,6 +64,8 @@ export class LoyaltyHttpApi extends Construct {
     this.httpApi.addRoutes({ path: '/proxy/{proxy+}', methods: [HttpMethod.ANY], integration: api });
     this.httpApi.addRoutes({ path: '/admin/{proxy+}', methods: [HttpMethod.ANY], integration: api });
     this.httpApi.addRoutes({ path: '/health', methods: [HttpMethod.GET], integration: api });
+    // The signed one-click unsubscribe link of customer mail (GET: a confirmation page; POST: the choice).
+    this.httpApi.addRoutes({ path: '/unsubscribe', methods: [HttpMethod.GET, HttpMethod.POST], integration: api });
     // The store owner's admin page (Shopify's application_url) and its content-hashed script.
     this.httpApi.addRoutes({ path: '/app', methods: [HttpMethod.GET], integration: api });
     this.httpApi.addRoutes({ path: '/app/assets/{file}', methods: [HttpMethod.GET], integration: api });

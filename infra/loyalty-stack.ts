@@ -8,7 +8,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { Alarms } from './alarms.ts';
 import { lambdaEntries } from './bundle-options.ts';
-import { CustomerMessages } from './customer-messages.ts';
+import { CustomerMessages, mailEnvironment } from './customer-messages.ts';
 import { LoyaltyFunction } from './loyalty-function.ts';
 import { LoyaltyHttpApi, WEBHOOK_PATH } from './loyalty-http-api.ts';
 import { LoyaltyTable } from './loyalty-table.ts';
@@ -70,10 +70,13 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
     entry: lambdaEntries.remind,
     scheduleExpression: 'cron(0 9 * * ? *)',
     timeout: DAILY_JOB_TIMEOUT,
-    environment: ({ messages }) => messages.environment,
-    grant: (fn, { table, messages }) => {
+    // The app secret signs each message's unsubscribe link, which points at the HTTP API.
+    readsSecrets: true,
+    environment: ({ messages, appSecret, publicBaseUrl }) => ({ ...messages.environment, APP_SECRET_ARN: appSecret.secretArn, PUBLIC_BASE_URL: publicBaseUrl }),
+    grant: (fn, { table, messages, appSecret }) => {
       fn.grantTableReadWrite(table);
       messages.grantSend(fn);
+      fn.grantSecretRead(appSecret);
     },
   },
   {
@@ -82,10 +85,12 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
     entry: lambdaEntries.winback,
     scheduleExpression: 'cron(0 10 * * ? *)',
     timeout: DAILY_JOB_TIMEOUT,
-    environment: ({ messages }) => messages.environment,
-    grant: (fn, { table, messages }) => {
+    readsSecrets: true,
+    environment: ({ messages, appSecret, publicBaseUrl }) => ({ ...messages.environment, APP_SECRET_ARN: appSecret.secretArn, PUBLIC_BASE_URL: publicBaseUrl }),
+    grant: (fn, { table, messages, appSecret }) => {
       fn.grantTableReadWrite(table);
       messages.grantSend(fn);
+      fn.grantSecretRead(appSecret);
     },
   },
   {
@@ -171,13 +176,16 @@ export class LoyaltyStack extends Stack {
     this.tokenKey.grantUse(this.api);
 
     this.httpApi = new LoyaltyHttpApi(this, 'HttpApi', { settings, webhookReceiver: this.intake.receiver.function, api: this.api.function });
+    // The API's own base URL (unsubscribe links), and the mail settings its admin Setup screen reports.
+    this.api.function.addEnvironment('PUBLIC_BASE_URL', this.httpApi.url);
+    for (const [name, value] of Object.entries(mailEnvironment(settings))) this.api.function.addEnvironment(name, value);
 
     this.messages = new CustomerMessages(this, 'CustomerMessages', { settings });
 
     this.scheduledJobs = new ScheduledJobs(this, 'ScheduledJobs', {
       settings,
       jobs: withSchedules(props.scheduledJobs ?? SCHEDULED_JOBS, settings.jobSchedules),
-      resources: { table, appSecret: this.appSecret, messages: this.messages, exportBucket: this.dataExports.bucket, tokenKey: this.tokenKey },
+      resources: { table, appSecret: this.appSecret, messages: this.messages, exportBucket: this.dataExports.bucket, tokenKey: this.tokenKey, publicBaseUrl: this.httpApi.url },
     });
 
     this.alarms = new Alarms(this, 'Alarms', {

@@ -42,6 +42,8 @@ export interface JobResources {
   readonly exportBucket: IBucket;
   /** The key that seals the shops' Admin API tokens (the coupon outbox uses and refreshes them). */
   readonly tokenKey: TokenKey;
+  /** The HTTP API's base URL, ending in `/`: where links in customer mail (unsubscribe) point. */
+  readonly publicBaseUrl: string;
 }
 
 export interface ScheduledJobsProps {

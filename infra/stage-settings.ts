@@ -20,6 +20,13 @@ export interface StageSettings {
   readonly removalPolicy: RemovalPolicy;
   /** Schedules that replace a job's own, by job name (`{ "Remind": "cron(0 8 * * ? *)" }`); none by default. */
   readonly jobSchedules: Readonly<Record<string, string>>;
+  /**
+   * The SES identity (verified address, or an address of a verified domain) customer mail goes
+   * from: `SES_SENDER_EMAIL`. Required on every stage but `dev`, where none means no mail is sent.
+   */
+  readonly sesSenderEmail: string | undefined;
+  /** An SES configuration set for the mail (bounces, complaints): `SES_CONFIGURATION_SET`; optional. */
+  readonly sesConfigurationSet: string | undefined;
 }
 
 /** The stage whose stateful resources are destroyed with the stack. */
@@ -30,6 +37,9 @@ const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'];
 const JOB_NAME_PATTERN = /^[A-Z][A-Za-z0-9]*$/;
 /** EventBridge Scheduler's three forms; Scheduler itself checks the fields inside. */
 const SCHEDULE_PATTERN = /^(rate|cron|at)\(.+\)$/;
+/** An address SES can send from: a local part, `@`, and a domain with a dot. */
+const EMAIL_PATTERN = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const CONFIGURATION_SET_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function stageSettings(node: Node): StageSettings {
   const stage = text(node, 'stage') ?? DISPOSABLE_STAGE;
@@ -45,6 +55,14 @@ export function stageSettings(node: Node): StageSettings {
   const alarmEmail = text(node, 'alarmEmail') || undefined;
   if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+$/.test(alarmEmail)) throw new Error(`context alarmEmail=${alarmEmail} is not an email address`);
 
+  const sesSenderEmail = text(node, 'sesSenderEmail') || undefined;
+  if (sesSenderEmail === undefined && stage !== DISPOSABLE_STAGE) {
+    throw new Error(`context sesSenderEmail is not set: stage ${stage} mails customers (reminders, win-back), so name the SES-verified sender (-c sesSenderEmail=loyalty@yourstore.com); only the ${DISPOSABLE_STAGE} stage may leave it empty and send no mail`);
+  }
+  if (sesSenderEmail !== undefined && !EMAIL_PATTERN.test(sesSenderEmail)) throw new Error(`context sesSenderEmail=${sesSenderEmail} is not an e-mail address SES can send from (like loyalty@yourstore.com)`);
+  const sesConfigurationSet = text(node, 'sesConfigurationSet') || undefined;
+  if (sesConfigurationSet !== undefined && !CONFIGURATION_SET_PATTERN.test(sesConfigurationSet)) throw new Error(`context sesConfigurationSet=${sesConfigurationSet}: an SES configuration set name is 1 to 64 letters, digits, _ and -`);
+
   return {
     stage,
     logRetention: logRetention as RetentionDays,
@@ -53,6 +71,8 @@ export function stageSettings(node: Node): StageSettings {
     tracing: text(node, 'tracing') === 'true',
     removalPolicy: stage === DISPOSABLE_STAGE ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     jobSchedules: jobSchedules(node),
+    sesSenderEmail,
+    sesConfigurationSet,
   };
 }
 

@@ -19,6 +19,8 @@ import { demoStoreRoutes } from './demo-store.ts';
 import { LocalOutbox } from './outbox.ts';
 
 export interface LocalAppOptions {
+  /** Where links in messages (unsubscribe) point: `http://127.0.0.1:PORT` under `npm start`. */
+  publicBaseUrl?: string;
   client: DynamoDBClient;
   /** Where coupons become discounts; by default the Admin API as the environment configures it. */
   discounts?: DiscountIssuer;
@@ -28,8 +30,6 @@ export interface LocalAppOptions {
   secrets: AppSecrets;
   clock: Clock;
   logger?: Logger;
-  /** Where links in messages (unsubscribe) point: `http://127.0.0.1:PORT` under `npm start`. */
-  publicBaseUrl?: string;
   /** Where `SHOPIFY_ADMIN_URL`, `SHOPIFY_ADMIN_ACCESS_TOKENS` and the mail settings are read; `process.env` by default. */
   env?: Record<string, string | undefined>;
 }
@@ -65,7 +65,7 @@ export function createLocalApp(options: LocalAppOptions) {
     mail: { ...(env.SES_SENDER_EMAIL ? { senderEmail: env.SES_SENDER_EMAIL } : {}), ...(env.SES_CONFIGURATION_SET ? { configurationSet: env.SES_CONFIGURATION_SET } : {}) },
     deliver: (delivery, now) => processDelivery(store, delivery, now, { exports: outbox, accessTokens: tokenStore, deliveryLog: throttledLog }),
   });
-  app.route('/dev', devRoutes({ store, discounts, notifier: outbox, exports: outbox, outbox, clock: options.clock, secrets: options.secrets }));
+  app.route('/dev', devRoutes({ store, discounts, notifier: outbox, exports: outbox, outbox, clock: options.clock, secrets: options.secrets, unsubscribe: { baseUrl: options.publicBaseUrl ?? process.env.PUBLIC_BASE_URL ?? 'http://127.0.0.1:3000', secret: async () => options.secrets.apiSecret } }));
   app.route('/', demoStoreRoutes({ secrets: options.secrets, clock: options.clock, fetch: (request) => app.fetch(request) }));
   return { app, store, outbox };
 }

@@ -6,6 +6,13 @@ import { adminClientFromEnv } from '../../shared/shopify/admin-config.ts';
 import { createAccessTokens } from './access-tokens.ts';
 import { logger } from './logger.ts';
 import { createStore } from './store.ts';
+import { appSecrets } from './secrets.ts';
+
+/** Jobs that mail customers (the stack gives them `PUBLIC_BASE_URL` and the secret) sign unsubscribe links. */
+function unsubscribeFromEnv() {
+  const baseUrl = process.env.PUBLIC_BASE_URL;
+  return baseUrl ? { unsubscribe: { baseUrl, secret: async () => (await appSecrets()).apiSecret } } : {};
+}
 
 /** A job that sends no messages gets this notifier; using it is a wiring mistake. */
 const noMessages: Notifier = {
@@ -16,7 +23,7 @@ const noMessages: Notifier = {
 
 export function jobHandler(name: string, notifier: Notifier = noMessages, exports?: DataExportSink) {
   // Tokens are read, refreshed and opened only when a job calls the Admin API (the coupon outbox).
-  const deps = { store: createStore(), discounts: adminClientFromEnv(process.env, createAccessTokens()), notifier, logger, ...(exports ? { exports } : {}) };
+  const deps = { store: createStore(), discounts: adminClientFromEnv(process.env, createAccessTokens()), notifier, logger, ...(exports ? { exports } : {}), ...unsubscribeFromEnv() };
   return async (): Promise<Record<string, unknown>> => {
     const result = await runJob(name, deps, new Date());
     logger.info('job finished', result);

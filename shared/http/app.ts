@@ -16,6 +16,7 @@ import { proxyRoutes } from './proxy.ts';
 import { adminRoutes } from './admin.ts';
 import { webhookRoutes } from './webhooks.ts';
 import { widgetRoutes } from './widget.ts';
+import { unsubscribeRoutes } from './unsubscribe.ts';
 import { appPageRoutes } from './app-page.ts';
 
 /** The storefront and admin routes, shared by the whole service and the cloud's API function. */
@@ -27,6 +28,7 @@ function apiRoutes(deps: ApiDeps) {
       .route('/proxy', widgetRoutes())
       .route('/proxy', proxyRoutes(deps))
       .route('/admin', adminRoutes(deps))
+      .route('/unsubscribe', unsubscribeRoutes(deps))
       // The store owner's admin page: public HTML and script; its data comes from /admin/*.
       .route('/', appPageRoutes(deps.secrets))
   );

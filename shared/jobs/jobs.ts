@@ -13,6 +13,7 @@ import type { DataExportSink } from '../privacy/privacy.ts';
 import type { DiscountIssuer } from '../shopify/admin-graphql.ts';
 import type { Notifier } from '../notify/notification.ts';
 import type { LoyaltyStore } from '../store/ports.ts';
+import { unsubscribeLinks } from '../notify/unsubscribe.ts';
 
 export interface JobDeps {
   store: LoyaltyStore;
@@ -20,6 +21,11 @@ export interface JobDeps {
   notifier: Notifier;
   /** Where `export-data` writes: the outbox locally, the export bucket in the cloud. */
   exports?: DataExportSink;
+  /**
+   * Where the unsubscribe links of marketing mail (reminders, win-back) point, and the app secret
+   * that signs them; without it messages carry no link.
+   */
+  unsubscribe?: { baseUrl: string; secret: () => Promise<string> };
   /** Where jobs log what a person may need to see (the coupon outbox's waits); JSON lines on the console if absent. */
   logger?: OutboxLog;
 }
@@ -32,9 +38,9 @@ export const jobs: Record<string, Job> = {
   /** Points whose return window is over become spendable. */
   activate: async (deps, now) => ({ ...(await activatePendingPoints(deps.store, now)) }),
   /** Messages before points expire (30 and 7 days by default). */
-  remind: async (deps, now) => ({ ...(await sendReminders(deps.store, deps.notifier, now)) }),
+  remind: async (deps, now) => ({ ...(await sendReminders(deps.store, deps.notifier, now, undefined, deps.unsubscribe && (await unsubscribeLinks(deps.unsubscribe)))) }),
   /** Fading members are flagged and sent one win-back message per lapse. */
-  winback: async (deps, now) => ({ ...(await flagFadingMembers(deps.store, deps.notifier, now)) }),
+  winback: async (deps, now) => ({ ...(await flagFadingMembers(deps.store, deps.notifier, now, undefined, deps.unsubscribe && (await unsubscribeLinks(deps.unsubscribe)))) }),
   /** Writes the data exports the webhook processor queued (the cloud's path for `customers/data_request`). */
   'export-data': async (deps, now) => {
     if (!deps.exports) throw new Error('export-data needs an export sink');

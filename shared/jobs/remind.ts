@@ -11,6 +11,7 @@ import { deliverNotifications } from '../notify/deliver.ts';
 import { addressing, affordableRewards, mayMessage } from '../notify/messages.ts';
 import type { Notification, Notifier } from '../notify/notification.ts';
 import type { LoyaltyStore, Shop } from '../store/ports.ts';
+import type { UnsubscribeLinks } from '../notify/unsubscribe.ts';
 
 /** Days before the reminder's own day that a run still covers, for a run that was missed. */
 const CATCH_UP_DAYS = 1;
@@ -24,7 +25,7 @@ export interface RemindRun {
   failed: number;
 }
 
-export async function sendReminders(store: LoyaltyStore, notifier: Notifier, now: Date, limit = 1000): Promise<RemindRun> {
+export async function sendReminders(store: LoyaltyStore, notifier: Notifier, now: Date, limit = 1000, links?: UnsubscribeLinks): Promise<RemindRun> {
   const shops = new Map((await store.listShops()).filter((shop) => shop.active).map((shop) => [shop.shop, shop]));
   const offsets = [...new Set([...shops.values()].flatMap((shop) => shop.program.reminders.daysBefore))].sort((a, b) => b - a);
   const run: RemindRun = { offsets, considered: 0, queued: 0, skipped: 0, sent: 0, failed: 0 };
@@ -39,7 +40,7 @@ export async function sendReminders(store: LoyaltyStore, notifier: Notifier, now
     for (const lot of due) groups.set(`${lot.shop}\u0000${lot.customerId}\u0000${utcDay(lot.at)}`, { shop: lot.shop, customerId: lot.customerId, day: utcDay(lot.at) });
     for (const group of groups.values()) {
       run.considered++;
-      const notification = await reminderFor(store, shops.get(group.shop), group.customerId, group.day, offset, now);
+      const notification = await reminderFor(store, shops.get(group.shop), group.customerId, group.day, offset, now, links);
       if (!notification) {
         run.skipped++;
         continue;
@@ -51,7 +52,7 @@ export async function sendReminders(store: LoyaltyStore, notifier: Notifier, now
   return { ...run, sent: delivered.sent, failed: delivered.failed };
 }
 
-async function reminderFor(store: LoyaltyStore, shop: Shop | undefined, customerId: string, day: string, offset: number, now: Date): Promise<Notification | undefined> {
+async function reminderFor(store: LoyaltyStore, shop: Shop | undefined, customerId: string, day: string, offset: number, now: Date, links?: UnsubscribeLinks): Promise<Notification | undefined> {
   if (!shop?.program.reminders.daysBefore.includes(offset)) return undefined;
   const member = await store.getMember(shop.shop, customerId);
   if (!member || !mayMessage(shop, member)) return undefined;
@@ -62,6 +63,7 @@ async function reminderFor(store: LoyaltyStore, shop: Shop | undefined, customer
     id: `points-expiring:${customerId}:${day}:${offset}`,
     kind: 'points-expiring',
     ...addressing(shop, member),
+    ...(links ? { unsubscribeUrl: links(shop.shop, customerId) } : {}),
     createdAt: now.toISOString(),
     data: { balance: member.balance, points, expiresOn: day, daysBefore: offset, rewards: affordableRewards(shop.program, member.balance) },
   };

@@ -12,10 +12,11 @@ import type { Notifier } from '../notify/notification.ts';
 import type { LoyaltyStore, Shop } from '../store/ports.ts';
 import { retryOnConflict } from '../store/retry.ts';
 import { withStats } from '../kpis/stats.ts';
+import type { UnsubscribeLinks } from '../notify/unsubscribe.ts';
 
 const DAY = 86_400_000;
 
-export function flagFading(member: Member, shop: Shop | undefined, now: Date): Change | null {
+export function flagFading(member: Member, shop: Shop | undefined, now: Date, unsubscribeUrl?: string): Change | null {
   const at = now.toISOString();
   if (!member.lapseAt || !member.lastOrderAt || member.lapseAt > at) return null;
   if (member.fading?.lastOrderAt === member.lastOrderAt) return null; // this lapse is flagged already
@@ -30,6 +31,7 @@ export function flagFading(member: Member, shop: Shop | undefined, now: Date): C
         id: `winback:${member.customerId}:${member.lastOrderAt}`,
         kind: 'winback',
         ...addressing(shop, member),
+        ...(unsubscribeUrl ? { unsubscribeUrl } : {}),
         createdAt: at,
         data: {
           balance: member.balance,
@@ -43,7 +45,7 @@ export function flagFading(member: Member, shop: Shop | undefined, now: Date): C
   };
 }
 
-export async function flagFadingMembers(store: LoyaltyStore, notifier: Notifier, now: Date, limit = 1000) {
+export async function flagFadingMembers(store: LoyaltyStore, notifier: Notifier, now: Date, limit = 1000, links?: UnsubscribeLinks) {
   const due = await store.dueMembers(now.toISOString(), limit);
   const shops = new Map<string, Shop | undefined>();
   let flagged = 0;
@@ -52,7 +54,7 @@ export async function flagFadingMembers(store: LoyaltyStore, notifier: Notifier,
     if (!shops.has(domain)) shops.set(domain, await store.getShop(domain));
     const change = await retryOnConflict(async () => {
       const member = await store.getMember(domain, customerId);
-      const decided = member && flagFading(member, shops.get(domain), now);
+      const decided = member && flagFading(member, shops.get(domain), now, links?.(domain, customerId));
       if (!decided) return null;
       const change = withStats(decided, { member });
       return (await store.commit({ shop: domain, change, idempotencyKeys: [], now })) === 'committed' ? change : 'conflict';

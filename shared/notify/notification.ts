@@ -25,6 +25,8 @@ export interface Notification {
   /** The store's name, for the message. */
   shopName?: string;
   firstName?: string;
+  /** Where the customer stops these messages with one click (`shared/notify/unsubscribe.ts`). */
+  unsubscribeUrl?: string;
   createdAt: string;
   /** The message's content, by kind (see `PointsExpiringData`, `WinbackData`). */
   data: PointsExpiringData | WinbackData;

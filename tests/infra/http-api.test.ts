@@ -37,6 +37,8 @@ describe('the HTTP API', () => {
       'ANY /proxy/{proxy+}': functionLogicalId(api),
       'ANY /admin/{proxy+}': functionLogicalId(api),
       'GET /health': functionLogicalId(api),
+      'GET /unsubscribe': functionLogicalId(api),
+      'POST /unsubscribe': functionLogicalId(api),
       'GET /app': functionLogicalId(api),
       'GET /app/assets/{file}': functionLogicalId(api),
     });

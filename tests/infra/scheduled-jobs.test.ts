@@ -48,22 +48,30 @@ describe('the jobs the service runs', () => {
     expect(environment(name)).not.toHaveProperty('EVENT_BUS_NAME');
   });
 
-  it.each(['Remind', 'Winback'])('let %s use the table\'s items, put events on the bus and send the templated e-mails, and nothing else', (name) => {
+  it.each(['Remind', 'Winback'])('let %s use the table\'s items, put events on the bus, read the app secret (unsubscribe links) and send the templated e-mails from the stage\'s sender, and nothing else', (name) => {
     const statements = allowStatements(synthesized.template, job(name));
     const actions = allowedActions(synthesized.template, job(name));
 
-    expect(actions.filter((action) => !action.startsWith('logs:'))).toEqual([...TABLE_ACTIONS, 'events:PutEvents', 'ses:SendEmail']);
+    expect(actions.filter((action) => !action.startsWith('logs:'))).toEqual([...TABLE_ACTIONS, 'events:PutEvents', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'ses:SendEmail']);
     expect(statements.find((statement) => statement.Action === 'events:PutEvents')?.Resource).toEqual(busArn);
-    expect(statements.find((statement) => statement.Action === 'ses:SendEmail')?.Resource).toEqual([
-      'arn:aws:ses:us-east-1:111111111111:identity/*',
+    expect([...(statements.find((statement) => statement.Action === 'ses:SendEmail')?.Resource as string[])].sort()).toEqual([
+      'arn:aws:ses:us-east-1:111111111111:identity/example.com',
+      'arn:aws:ses:us-east-1:111111111111:identity/loyalty@example.com',
       'arn:aws:ses:us-east-1:111111111111:template/loyalty-prod-points-expiring',
       'arn:aws:ses:us-east-1:111111111111:template/loyalty-prod-winback',
     ]);
-    expect(actions.filter((action) => action.startsWith('sqs:') || action.startsWith('secretsmanager:'))).toEqual([]);
+    expect(actions.filter((action) => action.startsWith('sqs:'))).toEqual([]);
   });
 
-  it.each(['Remind', 'Winback'])('tell %s the bus and the template prefix', (name) => {
-    expect(environment(name)).toMatchObject({ EVENT_BUS_NAME: { Ref: logicalId(synthesized.stack.messages.bus.node.defaultChild as CfnElement) }, SES_TEMPLATE_PREFIX: 'loyalty-prod-' });
+  it.each(['Remind', 'Winback'])('tell %s the bus, the template prefix, the sender, the secret and the API\'s base URL', (name) => {
+    expect(environment(name)).toMatchObject({
+      EVENT_BUS_NAME: { Ref: logicalId(synthesized.stack.messages.bus.node.defaultChild as CfnElement) },
+      SES_TEMPLATE_PREFIX: 'loyalty-prod-',
+      SES_SENDER_EMAIL: 'loyalty@example.com',
+      APP_SECRET_ARN: { Ref: logicalId(synthesized.stack.appSecret.node.defaultChild as CfnElement) },
+      PUBLIC_BASE_URL: expect.anything(),
+    });
+    expect(environment(name)).not.toHaveProperty('SES_CONFIGURATION_SET');
   });
 
   it('have the bus to themselves: no other function may put events or send e-mail', () => {

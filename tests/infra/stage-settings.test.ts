@@ -22,7 +22,7 @@ describe('stage settings', () => {
   });
 
   it('take command-line overrides, which arrive as strings', () => {
-    const settings = stageSettings(new App({ context: { stage: 'prod', logRetentionDays: '90', alarmEmail: 'oncall@example.com', tracing: 'true', logLevel: 'debug' } }).node);
+    const settings = stageSettings(new App({ context: { stage: 'prod', logRetentionDays: '90', alarmEmail: 'oncall@example.com', tracing: 'true', logLevel: 'debug', sesSenderEmail: 'loyalty@example.com' } }).node);
 
     expect(settings).toMatchObject({ stage: 'prod', logRetention: RetentionDays.THREE_MONTHS, alarmEmail: 'oncall@example.com', logLevel: 'DEBUG', tracing: true });
   });
@@ -58,7 +58,7 @@ describe('the app secret', () => {
     synthesized.template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain' });
   });
 
-  it('is readable by the receiver and the API, which get its ARN, and by nothing else', () => {
+  it('is readable by the receiver, the API and the two jobs that sign unsubscribe links, which get its ARN, and by nothing else', () => {
     const secretId = logicalId(synthesized.stack.appSecret.node.defaultChild as CfnElement);
     const policies = Object.values(synthesized.template.findResources('AWS::IAM::Policy'));
 
@@ -66,7 +66,8 @@ describe('the app secret', () => {
     const withArn = Object.values(synthesized.template.findResources('AWS::Lambda::Function')).filter((fn) => JSON.stringify(fn.Properties.Environment.Variables.APP_SECRET_ARN) === JSON.stringify({ Ref: secretId }));
 
     const roleOf = (fn: { role: { node: { defaultChild?: unknown } } }) => JSON.stringify([{ Ref: logicalId(fn.role.node.defaultChild as CfnElement) }]);
-    expect(readers.sort()).toEqual([roleOf(synthesized.stack.intake.receiver), roleOf(synthesized.stack.api)].sort());
-    expect(withArn).toHaveLength(2);
+    const mailers = synthesized.stack.scheduledJobs.functions.filter((fn) => ['Remind', 'Winback'].includes(fn.node.id));
+    expect(readers.sort()).toEqual([roleOf(synthesized.stack.intake.receiver), roleOf(synthesized.stack.api), ...mailers.map(roleOf)].sort());
+    expect(withArn).toHaveLength(4);
   });
 });

@@ -73,21 +73,22 @@ describe('the SES notifier', () => {
   let notifier: SesNotifier;
   beforeAll(async () => {
     ses = await startStandIn(SES_ANSWER);
-    notifier = new SesNotifier({ client: new SESv2Client(clientOptions(ses.endpoint)), templatePrefix: 'loyalty-prod-', configurationSetName: 'loyalty' });
+    notifier = new SesNotifier({ client: new SESv2Client(clientOptions(ses.endpoint)), templatePrefix: 'loyalty-prod-', configurationSetName: 'loyalty', senderEmail: 'loyalty@mail.example' });
   });
   beforeEach(() => {
     ses.requests.length = 0;
   });
   afterAll(() => ses?.close());
 
-  it('sends the kind’s template from the store’s sender to the member', async () => {
+  it('sends the kind’s template from the stage’s sender, in the store’s name, replying to the store, to the member', async () => {
     await notifier.send(expiring);
 
     expect(ses.requests).toHaveLength(1);
     const [request] = ses.requests;
     expect(request).toMatchObject({ method: 'POST', path: '/v2/email/outbound-emails' });
     expect(request!.body).toMatchObject({
-      FromEmailAddress: 'rewards@shop.example',
+      FromEmailAddress: `=?utf-8?B?${Buffer.from('Ada’s Shop').toString('base64')}?= <loyalty@mail.example>`,
+      ReplyToAddresses: ['rewards@shop.example'],
       Destination: { ToAddresses: ['ada@example.com'] },
       Content: { Template: { TemplateName: 'loyalty-prod-points-expiring' } },
       ConfigurationSetName: 'loyalty',
@@ -101,6 +102,7 @@ describe('the SES notifier', () => {
     expect(JSON.parse(template.TemplateData)).toEqual({
       shopName: 'Ada’s Shop',
       firstName: 'Ada',
+      unsubscribeUrl: '',
       balance: 640,
       points: 120,
       expiresOn: '2025-07-01',
@@ -125,17 +127,37 @@ describe('the SES notifier', () => {
     expect(ses.requests[0]!.body.EmailTags).toEqual([{ Name: 'notification-id', Value: 'points-expiring_shop_myshopify_com_1001_2025-07-01' }]);
   });
 
-  it.each([
-    ['no e-mail address', { email: undefined }],
-    ['no sender identity', { from: undefined }],
-  ])('sends nothing for a member with %s', async (_case, missing) => {
-    await notifier.send({ ...expiring, ...missing });
+  it('sends nothing for a member with no e-mail address', async () => {
+    await notifier.send({ ...expiring, email: undefined });
 
     expect(ses.requests).toEqual([]);
   });
 
+  it('sends nothing without a stage sender, and says why once', async () => {
+    const warnings: string[] = [];
+    const unset = new SesNotifier({ client: new SESv2Client(clientOptions(ses.endpoint)), templatePrefix: 'loyalty-', log: { warn: (message) => warnings.push(message) } });
+
+    await unset.send(expiring);
+    await unset.send(expiring);
+
+    expect(ses.requests).toEqual([]);
+    expect(warnings).toEqual([expect.stringContaining('SES_SENDER_EMAIL is not set')]);
+  });
+
+  it('carries the unsubscribe link in the template and as one-click List-Unsubscribe headers (RFC 8058)', async () => {
+    const unsubscribeUrl = 'https://api.example/unsubscribe?shop=shop.myshopify.com&customer=1001&sig=abc';
+    await notifier.send({ ...expiring, unsubscribeUrl });
+
+    const template = (ses.requests[0]!.body.Content as { Template: { TemplateData: string; Headers: unknown } }).Template;
+    expect(JSON.parse(template.TemplateData)).toMatchObject({ unsubscribeUrl });
+    expect(template.Headers).toEqual([
+      { Name: 'List-Unsubscribe', Value: `<${unsubscribeUrl}>` },
+      { Name: 'List-Unsubscribe-Post', Value: 'List-Unsubscribe=One-Click' },
+    ]);
+  });
+
   it('names no configuration set unless given one', async () => {
-    const plain = new SesNotifier({ client: new SESv2Client(clientOptions(ses.endpoint)), templatePrefix: 'loyalty-' });
+    const plain = new SesNotifier({ client: new SESv2Client(clientOptions(ses.endpoint)), templatePrefix: 'loyalty-', senderEmail: 'loyalty@mail.example' });
 
     await plain.send(expiring);
 
