@@ -40,6 +40,7 @@ export async function processDelivery(store: LoyaltyStore, delivery: Delivery, n
   const outcome = isPrivacyEvent(event)
     ? await handlePrivacyEvent(store, deps.exports, delivery.shop, event, now, deps.accessTokens)
     : await processEvent(store, { shop: delivery.shop, event, idempotencyKeys: deliveryKeys(delivery), now });
-  await deps.deliveryLog?.record(delivery.shop, delivery.topic, now);
+  // After shop/redact nothing of the shop may remain, its delivery time included.
+  if (event.kind !== 'shop-redact') await deps.deliveryLog?.record(delivery.shop, delivery.topic, now);
   return outcome;
 }

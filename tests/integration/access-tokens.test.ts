@@ -12,6 +12,7 @@ import type { TokenCipher } from '../../shared/shopify/token-cipher.ts';
 import { ShopifyTokenEndpoint } from '../../shared/shopify/token-endpoint.ts';
 import { DynamoDbAccessTokenStore } from '../../shared/store/dynamodb/access-tokens.ts';
 import { accessTokenKey } from '../../shared/store/dynamodb/keys.ts';
+import { DynamoDbWebhookDeliveryLog } from '../../shared/store/dynamodb/webhook-deliveries.ts';
 import { problemTitle } from '../../shared/http/problems.ts';
 import { startFakeShopifyAdmin, type FakeShopifyAdmin } from '../support/fake-shopify-admin.ts';
 import { withFakeShopifyOAuth, type FakeShopifyOAuth } from '../support/fake-shopify-oauth.ts';
@@ -226,6 +227,15 @@ describe('using and renewing the token', () => {
 
     expect(await storedItem()).toBeUndefined();
     expect(await anotherContainer().accessToken(SHOP)).toBeUndefined();
+  });
+
+  it('erases the token item with the shop on shop/redact, and records no delivery after it', async () => {
+    await admin('/setup');
+
+    expect((await service.webhook('shop/redact', { shop_id: 1, shop_domain: SHOP })).status).toBe(200);
+
+    expect(await storedItem()).toBeUndefined();
+    expect(await new DynamoDbWebhookDeliveryLog(service.table.client, service.table.tableName).lastDeliveries(SHOP)).toEqual([]);
   });
 
   it('stores no plaintext token when a cipher is configured, and opens what it sealed', async () => {
