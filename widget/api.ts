@@ -49,10 +49,14 @@ export interface ActivityEntry {
   couponCode?: string;
 }
 
+/** A coupon (`code`, `expiresAt`) or, for `kind: 'store_credit'`, the credit's `value` and `currency`. */
 export interface Redemption {
-  code: string;
+  code?: string;
   rewardId: string;
-  expiresAt: string;
+  kind?: string;
+  value?: string;
+  currency?: string;
+  expiresAt?: string;
   status: string;
   balance: number;
 }

@@ -39,6 +39,8 @@ export class LoyaltyWidget extends HTMLElement {
   private redeeming: { rewardId: string; key: string } | undefined;
   private redeemError: { rewardId: string; message: string; retryKey?: string } | undefined;
   private coupon: { code: string; expiresAt: string; reward: string } | undefined;
+  /** The store credit just redeemed: `issued` once Shopify has it, else on its way. */
+  private credit: { amount: string; issued: boolean } | undefined;
   private copied = false;
   private survey: Survey = { comment: '', state: 'open' };
   private focusNext: string | undefined;
@@ -132,6 +134,7 @@ export class LoyaltyWidget extends HTMLElement {
       member.pending > 0 && h('p', { class: 'mu' }, t.pending(points(member.pending))),
       this.tierView(member),
       this.coupon && this.couponView(this.coupon),
+      this.credit && this.creditView(this.credit),
       h('h3', {}, t.rewards),
       member.rewards.length === 0 ? h('p', { class: 'mu' }, t.noRewards) : h('ul', { class: 'list' }, member.rewards.map((reward) => this.rewardView(reward, member))),
       member.expiring.length > 0 && [
@@ -224,7 +227,9 @@ export class LoyaltyWidget extends HTMLElement {
     this.render();
     try {
       const redemption = await this.api.redeem(reward.id, key);
-      this.coupon = { code: redemption.code, expiresAt: redemption.expiresAt, reward: reward.name };
+      const credit = redemption.kind === 'store_credit' ? { amount: `${redemption.value ?? ''} ${redemption.currency ?? ''}`.trim(), issued: redemption.status === 'issued' } : undefined;
+      this.credit = credit;
+      this.coupon = credit ? undefined : { code: redemption.code ?? '', expiresAt: redemption.expiresAt ?? '', reward: reward.name };
       this.copied = false;
       if (this.view.kind === 'member') {
         const member = this.view.member;
@@ -232,7 +237,7 @@ export class LoyaltyWidget extends HTMLElement {
         for (const each of member.rewards) each.affordable = redemption.balance >= each.cost;
       }
       this.focusNext = 'coupon';
-      this.announce(t.redeemed(redemption.code, this.kit.points(redemption.balance)));
+      this.announce(credit ? t.creditRedeemed(credit.amount, this.kit.points(redemption.balance)) : t.redeemed(redemption.code ?? '', this.kit.points(redemption.balance)));
     } catch (error) {
       const retryable = error instanceof ApiError && error.retryable;
       const message = error instanceof ApiError && error.type === 'insufficient-points' ? t.notEnough : t.redeemFailed;
@@ -243,6 +248,13 @@ export class LoyaltyWidget extends HTMLElement {
     this.render();
     // The balance, tier, expiring lots and activity as the server now has them.
     void this.load(true);
+  }
+
+  private creditView(credit: { amount: string; issued: boolean }): Child {
+    const { t } = this.kit;
+    return h('div', { class: 'coupon', tabindex: -1, 'data-k': 'coupon', role: 'status' },
+      h('p', { style: 'font-weight:700', 'data-credit': credit.issued ? 'issued' : 'pending' }, credit.issued ? t.creditAdded(credit.amount) : t.creditPending(credit.amount)),
+    );
   }
 
   private couponView(coupon: { code: string; expiresAt: string; reward: string }): Child {
