@@ -5,7 +5,7 @@
  * (`credit-…`, lower case, so it is never taken for a discount code on an order).
  */
 import type { Reward } from '../program/program.ts';
-import { storeCreditAmount } from '../shopify/store-credit.ts';
+import { formatMinorUnits, toMinorUnits } from '../money/money.ts';
 
 /**
  * `pending`: recorded, not yet created in Shopify (the outbox retries it); `issued`: the
@@ -73,4 +73,9 @@ export function couponView(coupon: Coupon, balance: number) {
     status: coupon.status,
     balance,
   };
+}
+
+/** A store credit reward's value as Shopify writes money: `10` in EUR is `"10.00"`, in JPY `"10"`. */
+export function storeCreditAmount(value: number, currency: string): string {
+  return formatMinorUnits(toMinorUnits(value, currency), currency);
 }

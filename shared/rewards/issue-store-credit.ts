@@ -20,11 +20,11 @@
 import type { DiscountIssuer } from '../shopify/admin-graphql.ts';
 import type { LoyaltyStore, Shop } from '../store/ports.ts';
 import type { Coupon } from './coupon.ts';
-import { backoffMs, described, giveBack, MAX_ISSUE_ATTEMPTS, type OutboxLog } from './issue-coupons.ts';
+import { backoffMs, described, giveBack, MAX_ISSUE_ATTEMPTS, type OutboxLog } from './outbox.ts';
 
 /** How long a claimed send keeps others off (far longer than the client's timeout). */
 const CLAIM_MS = 5 * 60_000;
-/** The outbox's longest backoff (a function: this module and `issue-coupons.ts` import each other). */
+/** The outbox's longest backoff. */
 const longestWaitMs = () => backoffMs(Number.MAX_SAFE_INTEGER);
 
 export async function issueStoreCredit(store: LoyaltyStore, issuer: DiscountIssuer, credit: Coupon, shop: Shop, now: Date, log: OutboxLog): Promise<Coupon> {

@@ -9,7 +9,8 @@ import type { DiscountIssuer } from '../shopify/admin-graphql.ts';
 import type { LoyaltyStore, Shop } from '../store/ports.ts';
 import { couponPrefix, randomCouponCode, randomCreditReference, type CodeGenerator } from './coupon-code.ts';
 import { redemptionView, type Coupon } from './coupon.ts';
-import { issueCoupon, type OutboxLog } from './issue-coupons.ts';
+import { issueCoupon } from './issue-coupons.ts';
+import type { OutboxLog } from './outbox.ts';
 import { redeem } from './redeem.ts';
 import { withStats } from '../kpis/stats.ts';
 

@@ -9,8 +9,7 @@
  * a second send after a lost answer would credit twice. The outbox (`rewards/issue-store-credit.ts`)
  * therefore sends a credit only while no earlier send may have reached Shopify.
  */
-import { formatMinorUnits, toMinorUnits } from '../money/money.ts';
-import type { Coupon } from '../rewards/coupon.ts';
+import { storeCreditAmount, type Coupon } from '../rewards/coupon.ts';
 
 export const STORE_CREDIT_MUTATION = `mutation storeCreditAccountCredit($id: ID!, $creditInput: StoreCreditAccountCreditInput!) {
   storeCreditAccountCredit(id: $id, creditInput: $creditInput) {
@@ -28,11 +27,6 @@ export function storeCreditVariables(credit: Coupon): { id: string; creditInput:
       ...(credit.expiresAt ? { expiresAt: credit.expiresAt } : {}),
     },
   };
-}
-
-/** A reward's value as Shopify writes money: `10` in EUR is `"10.00"`, in JPY `"10"`. */
-export function storeCreditAmount(value: number, currency: string): string {
-  return formatMinorUnits(toMinorUnits(value, currency), currency);
 }
 
 interface StoreCreditPayload {

@@ -41,11 +41,20 @@ describe('the jobs the service runs', () => {
     });
   });
 
-  it.each(['IssueCoupons', 'Expire', 'Activate'])('let %s use the table\'s items and nothing else', (name) => {
+  it.each(['Expire', 'Activate'])('let %s use the table\'s items and nothing else', (name) => {
     const actions = allowedActions(synthesized.template, job(name));
 
     expect(actions.filter((action) => !action.startsWith('logs:'))).toEqual(TABLE_ACTIONS);
     expect(environment(name)).not.toHaveProperty('EVENT_BUS_NAME');
+  });
+
+  it('let IssueCoupons use the table\'s items, the app secret and the token key (to renew access tokens), and nothing else', () => {
+    const actions = allowedActions(synthesized.template, job('IssueCoupons'));
+
+    expect(actions.filter((action) => !action.startsWith('logs:'))).toEqual(
+      [...TABLE_ACTIONS, 'kms:Decrypt', 'kms:Encrypt', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'].sort(),
+    );
+    expect(environment('IssueCoupons')).not.toHaveProperty('EVENT_BUS_NAME');
   });
 
   it.each(['Remind', 'Winback'])('let %s use the table\'s items, put events on the bus, read the app secret (unsubscribe links) and send the templated e-mails from the stage\'s sender, and nothing else', (name) => {

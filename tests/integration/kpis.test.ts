@@ -62,7 +62,8 @@ describe('GET /admin/kpis', () => {
       repeatCustomers: 1,
       repeatPurchaseRate: 0.5,
       averageDaysBetweenOrders: 10,
-      lifetime: { buyers: 3, repeatBuyers: 1, repeatCustomerRate: 0.3333 },
+      // Customer 3's only order was cancelled: not a buyer (cancelled orders are not counted).
+      lifetime: { buyers: 2, repeatBuyers: 1, repeatCustomerRate: 0.5 },
       orders: 3,
       memberRevenue: '460.00', // 100 - 40 + 50 + 350
       averageOrderValue: '153.33',

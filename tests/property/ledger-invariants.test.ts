@@ -90,20 +90,23 @@ async function problems(shop: string, world: World, granted: { redeemed: number[
     if (count('adjust') !== granted.adjusted[index]) found.push(`${who}: ${count('adjust')} adjust entries for ${granted.adjusted[index]} adjustments`);
 
     for (const order of world.orders.filter((o) => o.customer === index)) {
-      const earns = ledger.filter((e) => e.type === 'earn' && e.orderId === String(order.id));
-      const reversed = -ledger.filter((e) => e.type === 'reverse' && e.orderId === String(order.id)).reduce((t, e) => t + e.points, 0);
+      const ofOrder = ledger.filter((e) => e.orderId === String(order.id));
+      const earns = ofOrder.filter((e) => e.type === 'earn');
       if (earns.length !== (order.paid ? 1 : 0)) found.push(`${who}: order ${order.id} has ${earns.length} earn entries`);
-      const earned = earns[0]?.points ?? 0;
-      if (reversed > earned) found.push(`${who}: order ${order.id} reversed ${reversed} of ${earned} earned`);
       if (!order.paid) continue;
+      // What the order earned now: its first rating, or the one a late, earlier order re-rated it to.
+      const stored = orders.find((o) => o.orderId === String(order.id));
+      const earned = stored?.paid?.points ?? 0;
       const E = eligibleCents(order);
       const expected = order.cancelDay !== undefined ? earned : E === 0 ? 0 : Math.floor((earned * Math.min(E, refundedEligibleCents(order))) / E);
-      const stored = orders.find((o) => o.orderId === String(order.id));
       if (stored?.reversedPoints !== expected) found.push(`${who}: order ${order.id} records ${stored?.reversedPoints} reversed, expected ${expected}`);
-      // Points that had already expired are not taken again: the ledger shows only what left the
-      // balance, all of it unless the order's lot was settled by the expiry job.
+      // Its ledger entries (earned, re-rated, reversed) net to what it holds. Points that had
+      // already expired are not taken again: the ledger shows only what left the balance, all of
+      // it unless the order's lot was settled by the expiry job.
+      const net = ofOrder.filter((e) => e.type === 'earn' || e.type === 'rerate' || e.type === 'reverse').reduce((t, e) => t + e.points, 0);
       const settled = lots.some((lot) => lot.id === `order:${order.id}` && lot.settledAt);
-      if (reversed > expected || (!settled && reversed !== expected)) found.push(`${who}: order ${order.id} reversed ${reversed} in the ledger, expected ${settled ? 'at most ' : ''}${expected}`);
+      const holds = earned - expected;
+      if (net < holds || (!settled && net !== holds)) found.push(`${who}: order ${order.id}'s entries net ${net}, expected ${settled ? 'at least ' : ''}${holds}`);
     }
   }
   return found;
