@@ -3,7 +3,8 @@
  * EventBridge Scheduler schedule; locally `POST /dev/jobs/:name?now=` runs one. Every job takes
  * its clock as an argument.
  */
-import { retryPendingCoupons, type OutboxLog } from '../rewards/issue-coupons.ts';
+import { retryPendingCoupons } from '../rewards/issue-coupons.ts';
+import type { OutboxLog } from '../rewards/outbox.ts';
 import { activatePendingPoints } from './activate.ts';
 import { expireLots } from './expire.ts';
 import { sendReminders } from './remind.ts';
