@@ -30,6 +30,7 @@ export const lambdaEntries = {
   webhookReceiver: 'functions/webhook-receiver/index.ts',
   webhookProcessor: 'functions/webhook-processor/index.ts',
   api: 'functions/api/index.ts',
+  appPage: 'functions/app-page/index.ts',
   issueCoupons: 'functions/issue-coupons/index.ts',
   expire: 'functions/expire/index.ts',
   activate: 'functions/activate/index.ts',

@@ -15,6 +15,8 @@ export interface LoyaltyHttpApiProps {
   readonly settings: StageSettings;
   readonly webhookReceiver: IFunction;
   readonly api: IFunction;
+  /** The store owner's admin page (`/app`), a function of its own. */
+  readonly appPage: IFunction;
 }
 
 export const WEBHOOK_PATH = '/webhooks/shopify';
@@ -67,8 +69,9 @@ export class LoyaltyHttpApi extends Construct {
     // The signed one-click unsubscribe link of customer mail (GET: a confirmation page; POST: the choice).
     this.httpApi.addRoutes({ path: '/unsubscribe', methods: [HttpMethod.GET, HttpMethod.POST], integration: api });
     // The store owner's admin page (Shopify's application_url) and its content-hashed script.
-    this.httpApi.addRoutes({ path: '/app', methods: [HttpMethod.GET], integration: api });
-    this.httpApi.addRoutes({ path: '/app/assets/{file}', methods: [HttpMethod.GET], integration: api });
+    const appPage = new HttpLambdaIntegration('AppPage', props.appPage);
+    this.httpApi.addRoutes({ path: '/app', methods: [HttpMethod.GET], integration: appPage });
+    this.httpApi.addRoutes({ path: '/app/assets/{file}', methods: [HttpMethod.GET], integration: appPage });
 
     Validations.of(this.httpApi).acknowledge({
       id: 'AwsSolutions-APIG4',

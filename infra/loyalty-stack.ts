@@ -124,6 +124,7 @@ export class LoyaltyStack extends Stack {
   readonly dataExports: DataExports;
   readonly tokenKey: TokenKey;
   readonly api: LoyaltyFunction;
+  readonly appPage: LoyaltyFunction;
   readonly httpApi: LoyaltyHttpApi;
   readonly messages: CustomerMessages;
   readonly scheduledJobs: ScheduledJobs;
@@ -175,7 +176,19 @@ export class LoyaltyStack extends Stack {
     this.api.function.addEnvironment('TOKEN_KEY_ID', this.tokenKey.key.keyArn);
     this.tokenKey.grantUse(this.api);
 
-    this.httpApi = new LoyaltyHttpApi(this, 'HttpApi', { settings, webhookReceiver: this.intake.receiver.function, api: this.api.function });
+    // The admin page reads the app's key (its meta tag) and nothing else: no table, no token key.
+    this.appPage = new LoyaltyFunction(this, 'AppPage', {
+      entry: lambdaEntries.appPage,
+      description: "The store owner's admin page (/app), embedded in Shopify's admin",
+      serviceName: 'loyalty-app-page',
+      settings,
+      timeout: Duration.seconds(5),
+      environment: { APP_SECRET_ARN: this.appSecret.secretArn },
+      readsSecrets: true,
+    });
+    this.appPage.grantSecretRead(this.appSecret);
+
+    this.httpApi = new LoyaltyHttpApi(this, 'HttpApi', { settings, webhookReceiver: this.intake.receiver.function, api: this.api.function, appPage: this.appPage.function });
     // The API's own base URL (unsubscribe links), and the mail settings its admin Setup screen reports.
     this.api.function.addEnvironment('PUBLIC_BASE_URL', this.httpApi.url);
     for (const [name, value] of Object.entries(mailEnvironment(settings))) this.api.function.addEnvironment(name, value);
@@ -194,6 +207,7 @@ export class LoyaltyStack extends Stack {
         WebhookReceiver: this.intake.receiver,
         WebhookProcessor: this.intake.processor,
         Api: this.api,
+        AppPage: this.appPage,
         ...Object.fromEntries(this.scheduledJobs.functions.map((fn) => [fn.node.id, fn])),
       },
       queue: this.intake.queue,

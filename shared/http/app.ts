@@ -29,14 +29,16 @@ function apiRoutes(deps: ApiDeps) {
       .route('/proxy', proxyRoutes(deps))
       .route('/admin', adminRoutes(deps))
       .route('/unsubscribe', unsubscribeRoutes(deps))
-      // The store owner's admin page: public HTML and script; its data comes from /admin/*.
-      .route('/', appPageRoutes(deps.secrets))
   );
 }
 
-/** The whole service: webhooks processed inline, the storefront and the admin API (the local server). */
+/** The whole service: webhooks processed inline, the storefront, the admin API and page (the local server). */
 export function createApp(deps: AppDeps) {
-  const app = new Hono().route('/webhooks', webhookRoutes(deps)).route('/', apiRoutes(deps));
+  const app = new Hono()
+    .route('/webhooks', webhookRoutes(deps))
+    .route('/', apiRoutes(deps))
+    // The store owner's admin page: public HTML and script; its data comes from /admin/*.
+    .route('/', appPageRoutes(deps.secrets));
   return withProblemAnswers(app, deps.logger);
 }
 

@@ -45,16 +45,16 @@ describe('alarms', () => {
   });
 
   it('watches every function for errors and throttles', () => {
-    const { intake, api, scheduledJobs } = synthesized.stack;
+    const { intake, api, appPage, scheduledJobs } = synthesized.stack;
 
-    for (const fn of [intake.receiver, intake.processor, api, ...scheduledJobs.functions]) {
+    for (const fn of [intake.receiver, intake.processor, api, appPage, ...scheduledJobs.functions]) {
       const name = { Ref: functionLogicalId(fn) };
       expect(alarmOn('Errors', name)).toHaveLength(1);
       expect(alarmOn('Throttles', name)).toHaveLength(1);
     }
-    expect(alarms).toHaveLength(2 + (3 + scheduledJobs.functions.length) * 2);
-    // Two queue alarms and two for each of the nine functions: the count the README prices.
-    expect(alarms).toHaveLength(20);
+    expect(alarms).toHaveLength(2 + (4 + scheduledJobs.functions.length) * 2);
+    // Two queue alarms and two for each of the ten functions: the count the README prices.
+    expect(alarms).toHaveLength(22);
   });
 
   it('notifies the topic when an alarm fires and when it clears, and stays quiet without data', () => {

@@ -24,17 +24,17 @@ describe('the functions', () => {
   let all: LoyaltyFunction[];
   beforeAll(() => {
     synthesized = synthesize({ context: { stage: 'prod', logRetentionDays: '90' }, bundle: true });
-    const { intake, api, scheduledJobs } = synthesized.stack;
+    const { intake, api, appPage, scheduledJobs } = synthesized.stack;
     const remind = scheduledJobs.functions.find((fn) => fn.node.id === 'Remind')!;
     functions = { receiver: intake.receiver, processor: intake.processor, api, remind };
-    all = [intake.receiver, intake.processor, api, ...scheduledJobs.functions];
+    all = [intake.receiver, intake.processor, api, appPage, ...scheduledJobs.functions];
   });
 
   const properties = (fn: LoyaltyFunction) => synthesized.template.findResources('AWS::Lambda::Function')[functionLogicalId(fn)]?.Properties as FunctionProperties;
 
-  it('are the nine the stack needs (receiver, processor, API, and the six scheduled jobs), and no more', () => {
-    synthesized.template.resourceCountIs('AWS::Lambda::Function', 9);
-    expect(all).toHaveLength(9);
+  it('are the ten the stack needs (receiver, processor, API, admin page, and the six scheduled jobs), and no more', () => {
+    synthesized.template.resourceCountIs('AWS::Lambda::Function', 10);
+    expect(all).toHaveLength(10);
   });
 
   it.each(['receiver', 'processor', 'api'] as const)('runs the %s on Node.js 22 on arm64, with source maps', (name) => {
@@ -111,7 +111,7 @@ describe('the functions', () => {
   it('gives each function its own role, with no managed policy (so no AWSLambdaBasicExecutionRole)', () => {
     const roles = synthesized.template.findResources('AWS::IAM::Role', { Properties: { AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'lambda.amazonaws.com' } }] } } });
 
-    expect(Object.keys(roles)).toHaveLength(9);
+    expect(Object.keys(roles)).toHaveLength(10);
     expect(Object.values(roles).every((role) => role.Properties.ManagedPolicyArns === undefined)).toBe(true);
   });
 
@@ -120,6 +120,6 @@ describe('the functions', () => {
 
     const modes = Object.values(traced.template.findResources('AWS::Lambda::Function')).map((fn) => (fn.Properties as FunctionProperties).TracingConfig?.Mode);
 
-    expect(modes).toEqual(Array.from({ length: 9 }, () => 'Active'));
+    expect(modes).toEqual(Array.from({ length: 10 }, () => 'Active'));
   });
 });

@@ -27,8 +27,8 @@ describe('the HTTP API', () => {
     synthesized.template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
   });
 
-  it('sends Shopify webhooks to the receiver and everything else to the API function', () => {
-    const { intake, api } = synthesized.stack;
+  it('sends Shopify webhooks to the receiver, the admin page to its own function and everything else to the API function', () => {
+    const { intake, api, appPage } = synthesized.stack;
 
     const targets = routeTargets();
 
@@ -39,15 +39,15 @@ describe('the HTTP API', () => {
       'GET /health': functionLogicalId(api),
       'GET /unsubscribe': functionLogicalId(api),
       'POST /unsubscribe': functionLogicalId(api),
-      'GET /app': functionLogicalId(api),
-      'GET /app/assets/{file}': functionLogicalId(api),
+      'GET /app': functionLogicalId(appPage),
+      'GET /app/assets/{file}': functionLogicalId(appPage),
     });
   });
 
   it('uses payload format 2.0, which the hono adapter reads', () => {
     const integrations = Object.values(synthesized.template.findResources('AWS::ApiGatewayV2::Integration'));
 
-    expect(integrations.map((integration) => integration.Properties.PayloadFormatVersion)).toEqual(['2.0', '2.0']);
+    expect(integrations.map((integration) => integration.Properties.PayloadFormatVersion)).toEqual(['2.0', '2.0', '2.0']);
   });
 
   it('deploys to the $default stage, throttled, with access logs', () => {

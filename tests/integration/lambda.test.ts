@@ -67,6 +67,7 @@ describe('the Lambda entries', () => {
   let receiver: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
   let processor: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
   let api: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
+  let appPage: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 
   beforeAll(async () => {
     const table = await freshTable();
@@ -84,6 +85,7 @@ describe('the Lambda entries', () => {
     receiver = (await import('../../functions/webhook-receiver/index.ts')).handler as typeof receiver;
     processor = (await import('../../functions/webhook-processor/index.ts')).handler;
     api = (await import('../../functions/api/index.ts')).handler as typeof api;
+    appPage = (await import('../../functions/app-page/index.ts')).handler as typeof appPage;
   });
   afterAll(() => {
     vi.unstubAllEnvs();
@@ -118,6 +120,13 @@ describe('the Lambda entries', () => {
     const answer = await api(await apiEvent(new Request(url)), context);
     expect(answer).toMatchObject({ statusCode: 200 });
     expect(JSON.parse((answer as { body: string }).body)).toMatchObject({ balance: 75 });
+  });
+
+  it('serves the admin page from its own function, with the app key, and not the API', async () => {
+    const page = (await appPage(await apiEvent(new Request('http://127.0.0.1/app?shop=test-shop.myshopify.com')), context)) as { statusCode: number; body: string };
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(`<meta name="shopify-api-key" content="${API_KEY}">`);
+    expect(((await api(await apiEvent(new Request('http://127.0.0.1/app')), context)) as { statusCode: number }).statusCode).toBe(404);
   });
 
   it('rejects a forged webhook at the receiver without queueing it', async () => {
