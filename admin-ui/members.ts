@@ -6,7 +6,7 @@ import { ApiError, api, failure } from './api.ts';
 import { banner, card, date, dateTime, field, h, number, show, table } from './dom.ts';
 
 type Listed = { customerId: string; tier: string; balance: number; pending: number; orderCount: number; lastOrderAt: string | null; fading: boolean; email: string | null };
-type Coupon = { code: string; reward: { name: string; kind: string; value?: number }; points: number; source: string; status: 'pending' | 'issued' | 'used' | 'failed'; createdAt: string; expiresAt: string; attempts: number; nextAttemptAt: string | null; lastError: string | null; usedAt: string | null };
+type Coupon = { code: string; reward: { name: string; kind: string; value?: number }; points: number; source: string; status: 'pending' | 'issued' | 'used' | 'failed'; createdAt: string; expiresAt: string; attempts: number; nextAttemptAt: string | null; lastError: string | null; usedAt: string | null; needsSettlement?: boolean };
 type Member = {
   customerId: string;
   currency: string;
@@ -30,6 +30,10 @@ const ENTRY_NAMES: Record<string, string> = { earn: 'Order', reverse: 'Refund or
 
 /** Why a coupon is where it is, in the store owner's words. */
 function couponWhy(coupon: Coupon): string {
+  if (coupon.needsSettlement) {
+    const what = coupon.reward.kind === 'store_credit' ? 'store credit' : 'discount code';
+    return `Shopify may already have this ${what} (its answer was lost${coupon.lastError ? `: ${coupon.lastError}` : ''}), so it is neither sent again nor refunded. Look for it in Shopify (the customer's store credit, or Discounts), then say what you found.`;
+  }
   switch (coupon.status) {
     case 'pending':
       return `Not yet created in Shopify: ${coupon.attempts} ${coupon.attempts === 1 ? 'try' : 'tries'} so far${coupon.nextAttemptAt ? `, next ${dateTime(coupon.nextAttemptAt)}` : ''}${coupon.lastError ? `. Last answer: ${coupon.lastError}` : ''}. If it stays pending, check Setup (the access token).`;
@@ -143,7 +147,7 @@ async function memberDetail(content: HTMLElement, customerId: string) {
     card(
       'Coupons',
       coupons.length
-        ? table(['Code', 'Reward', 'Status', 'Why', 'Created'], coupons.map((c) => [c.code, c.reward.name, statusBadge(c.status), couponWhy(c), date(c.createdAt)]), 'Coupons, newest first')
+        ? table(['Code', 'Reward', 'Status', 'Why', 'Created'], coupons.map((c) => [c.code, c.reward.name, statusBadge(c.status), [couponWhy(c), c.needsSettlement ? settleButtons(content, member, c) : null], date(c.createdAt)]), 'Coupons, newest first')
         : h('p', { class: 'muted' }, member.coupons ? 'No coupons yet.' : 'This service does not list coupons yet.'),
     ),
     card(
@@ -157,6 +161,26 @@ async function memberDetail(content: HTMLElement, customerId: string) {
         : h('p', { class: 'muted' }, 'No entries.'),
       ledger.nextCursor ? h('p', { class: 'muted' }, 'Showing the latest 50 entries.') : null,
     ),
+  );
+}
+
+/** A reward Shopify may already have: the store owner says whether it is there (else its points go back). */
+function settleButtons(content: HTMLElement, member: Member, coupon: Coupon) {
+  const status = h('div', { 'aria-live': 'polite' });
+  const settle = (outcome: 'issued' | 'not-issued') => async () => {
+    try {
+      await api(`/members/${encodeURIComponent(member.customerId)}/rewards/${encodeURIComponent(coupon.code)}/settlement`, { method: 'POST', body: { outcome } });
+      await memberDetail(content, member.customerId);
+    } catch (error) {
+      show(status, banner('critical', failure(error)));
+    }
+  };
+  return h(
+    'div',
+    { class: 'row' },
+    h('button', { type: 'button', 'data-settle': 'issued', onclick: settle('issued') }, 'It is in Shopify'),
+    h('button', { type: 'button', 'data-settle': 'not-issued', onclick: settle('not-issued') }, 'Not in Shopify: give the points back'),
+    status,
   );
 }
 

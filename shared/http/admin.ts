@@ -15,6 +15,7 @@ import { newShop } from '../earning/shops.ts';
 import { InvalidSessionTokenError, verifySessionToken, type SessionUser } from '../shopify/session-token.ts';
 import { TokenRefusedError } from '../shopify/errors.ts';
 import { setupRoutes } from './admin-setup.ts';
+import { rewardSettlementRoutes } from './admin-rewards.ts';
 import type { Shop } from '../store/ports.ts';
 import { retryOnConflict } from '../store/retry.ts';
 import { withStats } from '../kpis/stats.ts';
@@ -76,6 +77,7 @@ export function adminRoutes(deps: ApiDeps) {
     .use(sessionToken)
     .use(bodyLimit({ maxSize: 256 * 1024, onError: (c) => problem(c, 413, 'payload-too-large', 'admin bodies are limited to 256 KiB') }))
     .route('/', setupRoutes(deps))
+    .route('/', rewardSettlementRoutes(deps))
     .get('/program', async (c) => c.json(programSettingsView(await shopOf(c.get('user').shop, c.get('now')))))
     .put('/program', async (c) => {
       const { shop: domain, userId } = c.get('user');
@@ -171,6 +173,8 @@ export function adminRoutes(deps: ApiDeps) {
             nextAttemptAt: coupon.nextAttemptAt ?? null,
             lastError: coupon.lastError ?? null,
             usedAt: coupon.usedAt ?? null,
+            // Shopify may already have it: it waits for the store owner to settle it.
+            needsSettlement: coupon.status === 'pending' && coupon.mayExistInShopify === true,
           })),
       });
     })

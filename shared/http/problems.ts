@@ -29,6 +29,7 @@ export const problemTitles: Readonly<Record<string, string>> = {
   'invalid-adjustment': 'The adjustment is not valid.',
   'balance-below-zero': 'This adjustment would take the balance below zero.',
   'payload-too-large': 'The body is too large.',
+  'not-awaiting-settlement': 'This reward does not wait for anyone to settle it.',
   'currency-mismatch': 'The order is in another currency than the shop’s program.',
   'not-a-member': 'Sign in to the store to see your points.',
   'not-found': 'There is nothing at this address.',

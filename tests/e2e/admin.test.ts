@@ -13,7 +13,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, assertChromium, browserTestsRun } from '../support/browser.ts';
 import { paidOrder } from '../support/fixtures.ts';
-import { proxyQuery, sessionToken, testService } from '../support/http.ts';
+import { proxyQuery, sessionToken, SHOP, testService } from '../support/http.ts';
 
 const runs = browserTestsRun();
 const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -192,6 +192,23 @@ describe.runIf(runs)('the store owner’s admin, in Chromium', () => {
     await page.getByLabel('Reason').fill('Mistake');
     await page.getByRole('button', { name: 'Adjust' }).click();
     expect(await page.getByRole('alert').innerText()).toMatch(/below zero: the member has \d+ points/);
+    await page.context().close();
+  });
+
+  it('settles a reward Shopify may already have: the store owner says it is not there, and the points come back', async () => {
+    const member = (await (await service.app.request('/admin/members/2002', { headers: { authorization: `Bearer ${token}` } })).json()) as { coupons: { code: string; status: string }[] };
+    const code = member.coupons[0]!.code;
+    const coupon = (await service.store.getCoupon(SHOP, code))!;
+    // As the outbox leaves a coupon whose creation's answer was lost.
+    expect(await service.store.saveCoupon({ ...coupon, status: 'pending', mayExistInShopify: true, lastError: 'Shopify did not answer' }, coupon.status)).toBe(true);
+
+    const { page } = await openAdmin('#/members/2002');
+    await page.locator('[data-balance]').waitFor();
+    const before = Number((await page.locator('[data-balance]').innerText()).replace(/\D/g, ''));
+    expect(await page.locator('section[aria-label="Coupons"]').innerText()).toContain('Shopify may already have this discount code');
+    await page.getByRole('button', { name: 'Not in Shopify: give the points back' }).click();
+    await page.locator('section[aria-label="Coupons"] .badge', { hasText: 'failed' }).waitFor();
+    expect(Number((await page.locator('[data-balance]').innerText()).replace(/\D/g, ''))).toBe(before + 500);
     await page.context().close();
   });
 

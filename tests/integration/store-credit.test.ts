@@ -4,7 +4,7 @@ import { defaultRewards, parseProgram } from '../../shared/program/program.ts';
 import { ShopifyAdminClient } from '../../shared/shopify/admin-graphql.ts';
 import { paidOrder } from '../support/fixtures.ts';
 import { startFakeShopifyAdmin, type FakeShopifyAdmin } from '../support/fake-shopify-admin.ts';
-import { json, SHOP, testService } from '../support/http.ts';
+import { json, sessionToken, SHOP, testService } from '../support/http.ts';
 
 const NOW = '2026-06-01T12:00:00Z';
 
@@ -107,6 +107,40 @@ describe('store credit rewards', () => {
     expect(creditsOf(customerId)).toHaveLength(1);
     expect((await service.member(customerId)).balance).toBe(0);
     expect(await service.store.getCoupon(SHOP, body.creditId)).toMatchObject({ status: 'pending', mayExistInShopify: true });
+  });
+
+  it('are settled by the store owner when they wait for a person: found in Shopify, or not (points back), once', async () => {
+    const settle = async (customerId: string, code: string, outcome: unknown, shop = SHOP) => {
+      const token = await sessionToken({ shop, at: new Date(NOW) });
+      return service.app.request(`/admin/members/${customerId}/rewards/${code}/settlement`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ outcome }),
+      });
+    };
+    const waiting = async () => {
+      const customerId = await memberWith(1000);
+      fake.next = ['create-then-hang'];
+      const body = await json(await service.redeem(customerId, 'ten-credit'));
+      expect(await service.store.getCoupon(SHOP, body.creditId)).toMatchObject({ status: 'pending', mayExistInShopify: true });
+      return { customerId, code: body.creditId as string };
+    };
+
+    const found = await waiting();
+    expect((await settle(found.customerId, found.code, 'maybe')).status).toBe(422);
+    expect((await settle('999', found.code, 'issued')).status).toBe(404);
+    expect((await settle(found.customerId, found.code, 'issued', 'another-shop.myshopify.com')).status).toBe(404);
+    expect(await json(await settle(found.customerId, found.code, 'issued'))).toMatchObject({ status: 'issued' });
+    expect((await service.member(found.customerId)).balance).toBe(0);
+    const again = await settle(found.customerId, found.code, 'not-issued');
+    expect(again.status).toBe(409);
+    expect(await json(again)).toMatchObject({ type: 'https://loyalty.dev/problems/not-awaiting-settlement' });
+
+    const missing = await waiting();
+    expect(await json(await settle(missing.customerId, missing.code, 'not-issued'))).toMatchObject({ status: 'failed' });
+    expect((await service.member(missing.customerId)).balance).toBe(1000);
+    expect((await settle(missing.customerId, missing.code, 'not-issued')).status).toBe(409);
+    expect((await service.member(missing.customerId)).balance).toBe(1000);
   });
 
   it('treat a 500 as possibly done (never sent again), unlike a 503', async () => {
