@@ -147,6 +147,18 @@ export class ShopAccessTokens {
     return undefined;
   }
 
+  /**
+   * The Admin API refused the access token it was given (401: revoked or unknown; 403: the scopes
+   * it carries no longer fit): the shop needs its admin to open the app again, which exchanges a
+   * new one. A token named in `SHOPIFY_ADMIN_ACCESS_TOKENS`, or one renewed since, is left alone.
+   */
+  async refused(shop: string, accessToken: string, status: number): Promise<void> {
+    if (this.override(shop) !== undefined) return;
+    const stored = await this.options.store.getAccessToken(shop);
+    if (!stored || stored.status !== 'ok' || (await this.open(stored, stored.accessToken)) !== accessToken) return;
+    await this.markNeedsReauth(stored, `the Admin API refused the access token (${status})`);
+  }
+
   async status(shop: string): Promise<AccessTokenStatus> {
     if (this.override(shop) !== undefined) return { status: 'override' };
     const stored = await this.options.store.getAccessToken(shop);

@@ -35,6 +35,7 @@ export function adminClientFromEnv(env: Record<string, string | undefined>, toke
   const base = adminBaseUrl(env);
   return new ShopifyAdminClient({
     accessToken: (shop) => (tokens ? tokens.accessToken(shop.shop) : Object.hasOwn(overrides, shop.shop) ? overrides[shop.shop] : undefined),
+    ...(tokens ? { onTokenRefused: (shop: string, token: string, status: number) => tokens.refused(shop, token, status) } : {}),
     ...(base ? { endpoint: () => base } : {}),
   });
 }

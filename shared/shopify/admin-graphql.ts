@@ -71,6 +71,8 @@ export function discountMutation(coupon: Coupon): { query: string; variables: Re
 export interface AdminClientOptions {
   /** The shop's offline access token, renewed if need be; none means the coupon waits until there is one. */
   accessToken: (shop: Shop) => Promise<string | undefined> | string | undefined;
+  /** Told when the Admin API refuses a token (401, 403), so the shop is marked as needing its admin again. */
+  onTokenRefused?: (shopDomain: string, accessToken: string, status: number) => Promise<void>;
   /** `https://{shop}` in production; a loopback fake in tests. */
   endpoint?: (shopDomain: string) => string;
   timeoutMs?: number;
@@ -138,7 +140,10 @@ export class ShopifyAdminClient implements DiscountIssuer {
       return { kind: 'retry', afterMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 2_000, reason: 'throttled (429)' };
     }
     if (response.status >= 500) return { kind: 'retry', afterMs: 30_000, reason: `Shopify answered ${response.status}`, status: response.status };
-    if (response.status === 401 || response.status === 403) return { kind: 'retry', afterMs: 60 * 60_000, reason: `the access token was refused (${response.status})` };
+    if (response.status === 401 || response.status === 403) {
+      await this.options.onTokenRefused?.(shop, token, response.status);
+      return { kind: 'retry', afterMs: 15 * 60_000, reason: `the access token was refused (${response.status}): the shop's admin must open the app again` };
+    }
     if (!response.ok) return { kind: 'rejected', reason: `Shopify answered ${response.status}` };
     let answer: GraphQlAnswer;
     try {

@@ -219,6 +219,21 @@ describe('using and renewing the token', () => {
     expect(oauth.requests.map((r) => r.grantType.replace(/^urn:.*token-exchange$/, 'exchange'))).toEqual(['exchange', 'refresh_token', 'exchange', 'exchange']);
   });
 
+  it('marks the shop needs-reauth when the Admin API refuses its token (revoked in Shopify), and the next session token exchanges a new one', async () => {
+    await admin('/setup');
+    fake.token = 'only-a-new-token-works'; // Shopify no longer accepts shpat_fake_1
+
+    const code = await redeemCoupon();
+
+    expect(await service.store.getCoupon(SHOP, code)).toMatchObject({ status: 'pending', lastError: expect.stringContaining('refused (401)') });
+    expect(await storedItem()).toMatchObject({ status: 'needs-reauth' });
+    // The shop's admin opens the app: a new exchange, and the coupon goes out on the next run.
+    expect((await json(await admin('/setup'))).accessToken).toMatchObject({ status: 'ok' });
+    await service.job('issue-coupons', '2026-06-01T12:30:00Z');
+    expect(await service.store.getCoupon(SHOP, code)).toMatchObject({ status: 'issued' });
+    expect(fake.calls.at(-1)!.token).toBe('shpat_fake_2');
+  });
+
   it('deletes the shop’s tokens on app/uninstalled', async () => {
     await admin('/setup');
     expect(await storedItem()).toBeDefined();
