@@ -7,17 +7,12 @@
 import { isDeepStrictEqual } from 'node:util';
 import { InvalidProgramError, parseProgram, parseProgramSettings, type Program } from '../program/program.ts';
 import { isPlainObject, type ProgramProblem } from '../program/program-problems.ts';
-import type { LoyaltyStore, Shop } from '../store/ports.ts';
+import type { LoyaltyStore } from '../store/ports.ts';
+import type { ProgramChange, Shop } from '../store/records.ts';
 import { retryOnConflict } from '../store/retry.ts';
 import { newShop } from '../earning/shops.ts';
 
-export interface ProgramChange {
-  version: number;
-  changedAt: string;
-  changedBy: string;
-  program: Program;
-  previous: Program;
-}
+export type { ProgramChange } from '../store/records.ts';
 
 /** What `GET /admin/program` answers, and what a `PUT` may send back unchanged. */
 export interface ProgramSettingsView {

@@ -2,7 +2,7 @@
 import type { LedgerEntry, Lot, Member, Order } from '../ledger/types.ts';
 import type { Coupon } from '../rewards/coupon.ts';
 import type { Notification } from '../notify/notification.ts';
-import type { Feedback, StatsUpdate } from '../kpis/stats.ts';
+import type { Feedback, StatsUpdate } from '../kpis/stats-types.ts';
 
 /** An order used one of our coupons. */
 export interface CouponUse {

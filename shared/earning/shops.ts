@@ -1,6 +1,6 @@
 /** Shops: known from their first signed request, with the default program. */
 import { defaultProgram } from '../program/program.ts';
-import type { Shop } from '../store/ports.ts';
+import type { Shop } from '../store/records.ts';
 
 export function newShop(shop: string, now: Date, currency?: string): Shop {
   return {

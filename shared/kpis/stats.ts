@@ -7,25 +7,9 @@
 import { utcDay } from '../clock.ts';
 import type { Change } from '../earning/change.ts';
 import type { Member, Order } from '../ledger/types.ts';
+import type { Feedback, StatsBucket, StatsUpdate } from './stats-types.ts';
 
-export type StatsBucket = { kind: 'day'; day: string } | { kind: 'gauge' };
-
-export interface StatsUpdate {
-  bucket: StatsBucket;
-  /** Spreads the figures of one bucket over shards; the customer, so one customer's sets stay together. */
-  shardKey: string;
-  add: Record<string, number>;
-  addToSet?: Record<string, string[]>;
-  removeFromSet?: Record<string, string[]>;
-}
-
-export interface Feedback {
-  id: string;
-  customerId: string;
-  score: number;
-  comment?: string;
-  at: string;
-}
+export type { Feedback, StatsBucket, StatsUpdate } from './stats-types.ts';
 
 const isFading = (member: Member | undefined) => member?.fading !== undefined && member.fading.lastOrderAt === member.lastOrderAt;
 

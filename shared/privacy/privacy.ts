@@ -11,14 +11,10 @@
 import type { PrivacyEvent } from '../earning/events.ts';
 import { newShop } from '../earning/shops.ts';
 import type { AccessTokenStore, LoyaltyStore } from '../store/ports.ts';
+import type { ExportRequest } from '../store/records.ts';
 import { retryOnConflict } from '../store/retry.ts';
 
-export interface ExportRequest {
-  shop: string;
-  customerId: string;
-  orderIds: string[];
-  requestId: string;
-}
+export type { ExportRequest } from '../store/records.ts';
 
 /** The object name of an export: `exports/<shop>/<customer>/<request>.json`. */
 export const exportName = (request: ExportRequest) => `exports/${request.shop}/${request.customerId}/${request.requestId}.json`;

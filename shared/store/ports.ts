@@ -5,25 +5,11 @@
 import type { Change } from '../earning/change.ts';
 import type { Coupon, CouponStatus } from '../rewards/coupon.ts';
 import type { Notification } from '../notify/notification.ts';
-import type { ProgramChange } from '../admin/program-settings.ts';
-import type { StatsUpdate } from '../kpis/stats.ts';
-import type { ExportRequest } from '../privacy/privacy.ts';
+import type { StatsUpdate } from '../kpis/stats-types.ts';
 import type { LedgerEntry, Lot, Member, Order } from '../ledger/types.ts';
-import type { Program } from '../program/program.ts';
+import type { ExportRequest, ProgramChange, Shop } from './records.ts';
 
-export interface Shop {
-  /** The `*.myshopify.com` domain. */
-  shop: string;
-  program: Program;
-  programVersion: number;
-  /** The shop's currency, learned from its first paid order. */
-  currency?: string;
-  active: boolean;
-  createdAt: string;
-  /** The e-mail sender identity (verified in SES) messages to the shop's customers go from. */
-  senderEmail?: string;
-  rev: number;
-}
+export type { ExportRequest, ProgramChange, Shop } from './records.ts';
 
 export interface EventReads {
   shop?: Shop;
