@@ -2,7 +2,7 @@
  * Per-customer rate limits on the storefront's writes: a double-clicking widget or a script
  * hammering redemptions or the survey gets 429 with `Retry-After`, before any work is done.
  */
-import type { LoyaltyStore } from '../store/ports.ts';
+import type { RateLimitStore } from '../store/ports.ts';
 import { HttpProblem } from './problems.ts';
 
 export interface RateLimit {
@@ -15,7 +15,7 @@ export interface RateLimit {
 export const REDEMPTION_LIMIT: RateLimit = { action: 'redeem', limit: 10, windowSeconds: 60 };
 export const FEEDBACK_LIMIT: RateLimit = { action: 'feedback', limit: 5, windowSeconds: 3600 };
 
-export async function enforceRateLimit(store: LoyaltyStore, shop: string, customerId: string, rule: RateLimit, now: Date): Promise<void> {
+export async function enforceRateLimit(store: RateLimitStore, shop: string, customerId: string, rule: RateLimit, now: Date): Promise<void> {
   const windowMs = rule.windowSeconds * 1000;
   const start = Math.floor(now.getTime() / windowMs) * windowMs;
   const end = new Date(start + windowMs);

@@ -5,7 +5,7 @@
 import { addDays, utcDay } from '../clock.ts';
 import { FALLBACK_CURRENCY } from '../earning/shops.ts';
 import { formatMinorUnits, toMinorUnits } from '../money/money.ts';
-import type { LoyaltyStore, Shop } from '../store/ports.ts';
+import type { FigureStore, Shop } from '../store/ports.ts';
 
 export const MAX_KPI_DAYS = 366;
 
@@ -29,10 +29,10 @@ export function daysOf(from: string, to: string): string[] {
 
 const ratio = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : null);
 
-/** The figures' stored items, as `LoyaltyStore.readStats` answers them. */
-export type StatsItems = Awaited<ReturnType<LoyaltyStore['readStats']>>;
+/** The figures' stored items, as `FigureStore.readStats` answers them. */
+export type StatsItems = Awaited<ReturnType<FigureStore['readStats']>>;
 
-export async function programKpis(store: LoyaltyStore, shop: Shop, range: { from: string; to: string }) {
+export async function programKpis(store: FigureStore, shop: Shop, range: { from: string; to: string }) {
   const days = daysOf(range.from, range.to);
   const [dayItems, gaugeItems] = await Promise.all([store.readStats(shop.shop, days), store.readStats(shop.shop, ['gauge'])]);
   return kpisOf(shop, range, dayItems, gaugeItems);

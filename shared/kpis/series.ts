@@ -4,7 +4,7 @@
  * (the stored items do not say which day they belong to, so a bucket is one read of its days).
  */
 import { addDays, utcDay } from '../clock.ts';
-import type { LoyaltyStore, Shop } from '../store/ports.ts';
+import type { FigureStore, Shop } from '../store/ports.ts';
 import { InvalidRangeError, daysOf, kpisOf, type StatsItems } from './kpis.ts';
 
 export const INTERVALS = ['day', 'week', 'month'] as const;
@@ -43,7 +43,7 @@ const sumOf = (items: StatsItems, counter: string) => items.reduce((total, item)
  * also gets `membersAtEnd`: today's members less those who joined after the bucket ended (read up
  * to a year past `to`; null beyond that). Members erased since are not counted back.
  */
-export async function programKpiSeries(store: LoyaltyStore, shop: Shop, query: { from: string; to: string; interval: Interval; today: string }) {
+export async function programKpiSeries(store: FigureStore, shop: Shop, query: { from: string; to: string; interval: Interval; today: string }) {
   const buckets = bucketsOf(query.from, query.to, query.interval);
   const laterDays = query.to < query.today ? daysAfter(query.to, query.today) : [];
   const [gaugeItems, laterItems, bucketItems] = await Promise.all([

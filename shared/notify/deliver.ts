@@ -4,7 +4,7 @@
  * mid-send leaves the message to the next run once the lease is over. An outlet that fails gets
  * the message again later, with backoff.
  */
-import type { LoyaltyStore } from '../store/ports.ts';
+import type { DueIndex, NotificationOutbox } from '../store/ports.ts';
 import type { Notifier } from './notification.ts';
 
 const LEASE_MS = 5 * 60_000;
@@ -15,7 +15,7 @@ export interface DeliveryRun {
   failed: number;
 }
 
-export async function deliverNotifications(store: LoyaltyStore, notifier: Notifier, now: Date, limit = 500): Promise<DeliveryRun> {
+export async function deliverNotifications(store: DueIndex & NotificationOutbox, notifier: Notifier, now: Date, limit = 500): Promise<DeliveryRun> {
   const run: DeliveryRun = { sent: 0, failed: 0 };
   const at = now.toISOString();
   for (const ref of await store.dueNotifications(at, limit)) {

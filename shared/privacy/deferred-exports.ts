@@ -4,12 +4,12 @@
  * request done. So a large export never holds up webhook processing, the processor needs no S3
  * client, and an export that fails is simply tried again by the next run.
  */
-import type { LoyaltyStore } from '../store/ports.ts';
+import type { LoyaltyStore, PrivacyStore } from '../store/ports.ts';
 import { buildCustomerExport, exportName, type DataExportSink, type ExportRequest } from './privacy.ts';
 
 export class DeferredExportSink implements DataExportSink {
   constructor(
-    private readonly store: LoyaltyStore,
+    private readonly store: PrivacyStore,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
