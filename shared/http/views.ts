@@ -1,5 +1,6 @@
 /** What the storefront is shown: the public program and a member's standing. */
 import { FALLBACK_CURRENCY } from '../earning/shops.ts';
+import { settleExpired } from '../ledger/expiry.ts';
 import { lotStandings } from '../ledger/lots.ts';
 import { latest, spendUpTo } from '../ledger/spend.ts';
 import type { Lot, Member } from '../ledger/types.ts';
@@ -35,7 +36,8 @@ export function memberView(shop: Shop, customerId: string, member: Member | unde
   // The window ends now, or at the member's latest order where that is later (a clock set back).
   const spend = member ? spendUpTo(member.spendByOrder, latest(member.tierAsOf, now.toISOString())) : 0;
   const tier = tierForSpend(program, spend, currency);
-  const balance = member?.balance ?? 0;
+  // Points past their date are not spendable, even before the expire job settles them.
+  const balance = (member && settleExpired(member, lots, now)?.member?.balance) ?? member?.balance ?? 0;
   return {
     customerId,
     enrolled: member !== undefined,

@@ -44,11 +44,11 @@ export async function redeemReward(store: LoyaltyStore, request: RedeemRequest, 
       const earlier = await store.idempotencyResult(shop.shop, key);
       if (earlier) return { view: await currentView(store, shop.shop, earlier as RedemptionView), replayed: true };
     }
-    const member = await store.getMember(shop.shop, customerId);
+    const [member, lots] = await Promise.all([store.getMember(shop.shop, customerId), store.activeLots(shop.shop, customerId)]);
     // A store credit is recorded under a reference of its own; a coupon under its code.
     const credit = shop.program.rewards.find((reward) => reward.id === request.rewardId)?.kind === 'store_credit';
     const code = credit ? randomCreditReference() : codes(couponPrefix(shop.shop, shop.program.coupons.prefix));
-    const { change: decided, coupon } = redeem({ shop, customerId, now, code, ...(member ? { member } : {}) }, request.rewardId);
+    const { change: decided, coupon } = redeem({ shop, customerId, now, code, lots, ...(member ? { member } : {}) }, request.rewardId);
     const change = withStats(decided, member ? { member } : {});
     const view = redemptionView(coupon, change.member!.balance);
     const result = await store.commit({ shop: shop.shop, change, idempotencyKeys: key ? [key] : [], idempotencyResult: view, now });

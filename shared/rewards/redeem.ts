@@ -5,7 +5,8 @@
 import { addDays } from '../clock.ts';
 import type { Change } from '../earning/change.ts';
 import { FALLBACK_CURRENCY } from '../earning/shops.ts';
-import type { Member } from '../ledger/types.ts';
+import { settleExpired } from '../ledger/expiry.ts';
+import type { Lot, Member } from '../ledger/types.ts';
 import type { Program, Reward } from '../program/program.ts';
 import type { Shop } from '../store/ports.ts';
 import type { Coupon } from './coupon.ts';
@@ -18,6 +19,8 @@ export interface RedeemContext {
   shop: Shop;
   customerId: string;
   member?: Member;
+  /** The member's lots that still count: those past their date expire before the redemption. */
+  lots?: readonly Lot[];
   now: Date;
   code: string;
 }
@@ -58,7 +61,10 @@ export function redeem(ctx: RedeemContext, rewardId: string): { change: Change; 
   if (!ctx.shop.active) throw new ProgramInactiveError();
   const reward = ctx.shop.program.rewards.find((candidate) => candidate.id === rewardId);
   if (!reward) throw new UnknownRewardError(rewardId);
-  const member = ctx.member;
+  // Points past their date are never spent, even before the expire job reached them: they expire
+  // here first, in the same transaction as the redemption.
+  const expiry = ctx.member && ctx.lots ? settleExpired(ctx.member, ctx.lots, ctx.now) : null;
+  const member = expiry?.member ?? ctx.member;
   // A negative balance (points reversed after they were spent) covers nothing.
   if (!member || member.balance < reward.cost) throw new InsufficientPointsError(member?.balance ?? 0, reward.cost);
 
@@ -68,8 +74,9 @@ export function redeem(ctx: RedeemContext, rewardId: string): { change: Change; 
     coupon,
     change: {
       member: next,
-      lots: [],
+      lots: expiry?.lots ?? [],
       entries: [
+        ...(expiry?.entries ?? []),
         {
           id: `redeem:${coupon.code}`,
           type: 'redeem',
@@ -82,7 +89,8 @@ export function redeem(ctx: RedeemContext, rewardId: string): { change: Change; 
         },
       ],
       coupons: [coupon],
-      memberMinBalance: reward.cost,
+      // The stored balance still holds the points that expire with it.
+      memberMinBalance: reward.cost + (ctx.member!.balance - member.balance),
     },
   };
 }
