@@ -4,8 +4,8 @@
  * mail client's RFC 8058 one-click `List-Unsubscribe=One-Click`) records the choice: the member's
  * contact gets `emailMarketing: 'unsubscribed'`, so no further reminders or win-back go to them.
  * The link is signed (`shared/notify/unsubscribe.ts`); a bad signature is a 401 and stores nothing.
- * Shopify's own consent stays the source of truth: a later `customers/update` saying `subscribed`
- * subscribes the member again.
+ * It holds until the customer's consent changes in Shopify after it (`consent_updated_at`): an
+ * unrelated `customers/update` that still says `subscribed` does not undo it.
  */
 import { Hono, type Context } from 'hono';
 import { html } from 'hono/html';
@@ -29,8 +29,8 @@ export function unsubscribeRoutes(deps: ApiDeps) {
       const found = await retryOnConflict(async () => {
         const member = await deps.store.getMember(shop, customerId);
         if (!member) return false;
-        if (member.contact.emailMarketing === 'unsubscribed') return true;
-        const change = { member: { ...member, contact: { ...member.contact, emailMarketing: 'unsubscribed' } }, lots: [], entries: [] };
+        if (member.unsubscribedAt && member.contact.emailMarketing === 'unsubscribed') return true;
+        const change = { member: { ...member, unsubscribedAt: now.toISOString(), contact: { ...member.contact, emailMarketing: 'unsubscribed' } }, lots: [], entries: [] };
         const result = await deps.store.commit({ shop, change, idempotencyKeys: [], now });
         return result === 'conflict' ? 'conflict' : true;
       });

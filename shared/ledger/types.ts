@@ -8,6 +8,8 @@ export interface Contact {
   phone?: string;
   /** Shopify's email marketing consent state: `subscribed`, `not_subscribed`, `unsubscribed`, … */
   emailMarketing?: string;
+  /** When the customer's consent last changed in Shopify (`consent_updated_at`), if Shopify says. */
+  emailMarketingUpdatedAt?: string;
   /** The customer's `updated_at` the contact data was taken from; older updates are ignored. */
   updatedAt?: string;
 }
@@ -47,6 +49,12 @@ export interface Member {
   lastOrderAt?: string;
   /** When the member counts as fading: the last order plus the usual interval times the factor. */
   lapseAt?: string;
+  /**
+   * When the customer unsubscribed through the link in our mail. It holds until Shopify's own
+   * consent changes after it (a customer who subscribes again in the store), whatever other
+   * customer updates arrive meanwhile.
+   */
+  unsubscribedAt?: string;
   /** Set by the win-back job, once per lapse (that is, per last order). */
   fading?: { flaggedAt: string; lastOrderAt: string };
   contact: Contact;

@@ -12,7 +12,10 @@ import type { RewardOffer } from './notification.ts';
  */
 export function mayMessage(shop: Shop | undefined, member: Member): boolean {
   if (!shop?.active || !member.contact.email) return false;
-  return member.contact.emailMarketing?.toLowerCase() === 'subscribed';
+  if (member.contact.emailMarketing?.toLowerCase() !== 'subscribed') return false;
+  // Our own unsubscribe link holds until the customer's consent changes in Shopify after it.
+  const { unsubscribedAt } = member;
+  return !unsubscribedAt || (member.contact.emailMarketingUpdatedAt ?? '') > unsubscribedAt;
 }
 
 export function affordableRewards(program: Program, balance: number): RewardOffer[] {

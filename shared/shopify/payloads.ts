@@ -41,7 +41,7 @@ const lineItemSchema = z.object({
   tax_lines: z.nullish(z.array(taxLineSchema)),
 });
 
-const consentSchema = z.nullish(z.object({ state: z.nullish(z.string().check(z.maxLength(40))) }));
+const consentSchema = z.nullish(z.object({ state: z.nullish(z.string().check(z.maxLength(40))), consent_updated_at: z.nullish(timestampSchema) }));
 
 export const customerSchema = z.object({
   id: idSchema,

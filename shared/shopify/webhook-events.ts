@@ -175,6 +175,7 @@ function customerDetails(customer: CustomerPayload, fallbackDate?: string): Cust
     ...(customer.last_name ? { lastName: customer.last_name } : {}),
     ...(customer.phone ? { phone: customer.phone } : {}),
     ...(customer.email_marketing_consent?.state ? { emailMarketing: customer.email_marketing_consent.state } : {}),
+    ...(customer.email_marketing_consent?.consent_updated_at ? { emailMarketingUpdatedAt: utc(customer.email_marketing_consent.consent_updated_at) } : {}),
     updatedAt: utc(customer.updated_at ?? createdAt),
   };
   return { customerId: String(customer.id), createdAt: utc(createdAt), contact };

@@ -79,13 +79,23 @@ describe('unsubscribing from reminders and win-back', () => {
     expect((await memberRecord('302'))?.contact.emailMarketing).toBe('subscribed');
   });
 
-  it('lets Shopify’s consent win later: a customers/update saying subscribed subscribes again', async () => {
+  it('holds through unrelated customer updates, and gives way only to a consent change in Shopify after it', async () => {
     await subscribedMember(303);
+    service.setNow('2025-06-01T12:00:00Z');
     const url = new URL(unsubscribeUrl('http://127.0.0.1:3000', SECRET, SHOP, '303'));
     expect((await service.app.request(`${url.pathname}${url.search}`, { method: 'POST' })).status).toBe(200);
-    expect((await memberRecord('303'))?.contact.emailMarketing).toBe('unsubscribed');
-    const update = { id: 303, email: 'ann@example.com', created_at: '2024-01-01T00:00:00Z', updated_at: '2025-06-02T00:00:00Z', email_marketing_consent: { state: 'subscribed' } };
-    expect((await service.webhook('customers/update', update, { shop: SHOP })).status).toBe(200);
-    expect((await memberRecord('303'))?.contact.emailMarketing).toBe('subscribed');
+    expect(await memberRecord('303')).toMatchObject({ unsubscribedAt: '2025-06-01T12:00:00.000Z', contact: { emailMarketing: 'unsubscribed' } });
+
+    // An address change in Shopify: the consent it carries is the old one, from before our link.
+    const consent = (at: string) => ({ state: 'subscribed', consent_updated_at: at });
+    const update = (updatedAt: string, consentAt: string) => ({ id: 303, email: 'ann@example.com', created_at: '2024-01-01T00:00:00Z', updated_at: updatedAt, email_marketing_consent: consent(consentAt) });
+    expect((await service.webhook('customers/update', update('2025-06-02T00:00:00Z', '2024-01-01T00:00:00Z'), { shop: SHOP })).status).toBe(200);
+    await runJob('remind', '2025-06-24T09:00:00Z');
+    expect(outboxFor('303')).toHaveLength(0);
+
+    // The customer subscribes again in the store: Shopify's consent changed after the link.
+    expect((await service.webhook('customers/update', update('2025-06-25T00:00:00Z', '2025-06-25T00:00:00Z'), { shop: SHOP })).status).toBe(200);
+    await runJob('remind', '2025-06-25T09:00:00Z');
+    expect(outboxFor('303')).toHaveLength(1);
   });
 });
