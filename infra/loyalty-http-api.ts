@@ -1,10 +1,11 @@
 /**
  * The one public endpoint: an HTTP API whose routes go to the webhook receiver (Shopify webhooks)
- * and to the API function (storefront App Proxy, admin, the admin page, health).
+ * and to the API function (storefront App Proxy, admin, health) or the admin page's function, each
+ * route throttled on its own.
  */
 import { Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnRoute, CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
@@ -20,6 +21,22 @@ export interface LoyaltyHttpApiProps {
 }
 
 export const WEBHOOK_PATH = '/webhooks/shopify';
+
+/**
+ * Requests a second (and bursts) per route. Webhooks get the most: a busy store's Black Friday
+ * bursts, retried by Shopify if refused. The storefront answers shoppers through the App Proxy;
+ * the admin, the admin page and unsubscribe links are one person's clicks.
+ */
+export const ROUTE_THROTTLES: Record<string, { rateLimit: number; burstLimit: number }> = {
+  [`POST ${WEBHOOK_PATH}`]: { rateLimit: 200, burstLimit: 400 },
+  'ANY /proxy/{proxy+}': { rateLimit: 100, burstLimit: 200 },
+  'ANY /admin/{proxy+}': { rateLimit: 20, burstLimit: 40 },
+  'GET /app': { rateLimit: 10, burstLimit: 20 },
+  'GET /app/assets/{file}': { rateLimit: 10, burstLimit: 20 },
+  'GET /unsubscribe': { rateLimit: 10, burstLimit: 20 },
+  'POST /unsubscribe': { rateLimit: 10, burstLimit: 20 },
+  'GET /health': { rateLimit: 5, burstLimit: 10 },
+};
 
 /**
  * One JSON line per request, for Logs Insights. The path without its query string: App Proxy
@@ -72,6 +89,16 @@ export class LoyaltyHttpApi extends Construct {
     const appPage = new HttpLambdaIntegration('AppPage', props.appPage);
     this.httpApi.addRoutes({ path: '/app', methods: [HttpMethod.GET], integration: appPage });
     this.httpApi.addRoutes({ path: '/app/assets/{file}', methods: [HttpMethod.GET], integration: appPage });
+
+    // Each route has a budget of its own, so a flood of unsigned requests on the storefront or admin
+    // routes is refused there (429) and never takes the rate Shopify's webhooks need. (RouteSettings
+    // is free-form JSON in CDK: CloudFormation's own property names.)
+    const stage = this.stage.node.defaultChild as CfnStage;
+    stage.routeSettings = Object.fromEntries(
+      Object.entries(ROUTE_THROTTLES).map(([routeKey, { rateLimit, burstLimit }]) => [routeKey, { ThrottlingRateLimit: rateLimit, ThrottlingBurstLimit: burstLimit }]),
+    );
+    // Route settings name routes by key: make sure the routes exist first.
+    for (const route of this.httpApi.node.findAll().filter((node) => node instanceof CfnRoute)) stage.node.addDependency(route);
 
     Validations.of(this.httpApi).acknowledge({
       id: 'AwsSolutions-APIG4',

@@ -44,6 +44,17 @@ describe('the HTTP API', () => {
     });
   });
 
+  it('throttles every route on its own, the webhooks with the largest budget', () => {
+    const stage = Object.values(synthesized.template.findResources('AWS::ApiGatewayV2::Stage'))[0]!;
+    const settings = stage.Properties.RouteSettings as Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
+
+    expect(Object.keys(settings).sort()).toEqual(Object.keys(routeTargets()).sort());
+    const rates = Object.entries(settings).map(([route, { ThrottlingRateLimit }]) => [route, ThrottlingRateLimit] as const);
+    const webhooks = settings['POST /webhooks/shopify']!.ThrottlingRateLimit;
+    for (const [route, rate] of rates) if (route !== 'POST /webhooks/shopify') expect(rate).toBeLessThan(webhooks);
+    expect(settings['ANY /admin/{proxy+}']).toEqual({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 });
+  });
+
   it('uses payload format 2.0, which the hono adapter reads', () => {
     const integrations = Object.values(synthesized.template.findResources('AWS::ApiGatewayV2::Integration'));
 
