@@ -53,6 +53,14 @@ export function toMinorUnits(value: string | number, currency: string): number {
   return sign && minor !== 0 ? -minor : minor;
 }
 
+/**
+ * An amount as decimal text, as Shopify would write it: strings as given, JSON numbers from their
+ * shortest decimal form. What a record keeps of an amount it cannot convert yet (no currency).
+ */
+export function decimalText(value: string | number): string {
+  return typeof value === 'number' ? numberText(value) : value.trim();
+}
+
 function numberText(value: number): string {
   if (!Number.isFinite(value) || Math.abs(value) >= 1e15) throw new InvalidAmountError(value);
   // Shortest round-trip text of the number: 195.66 prints as "195.66". Tiny values print in

@@ -1,7 +1,7 @@
 /** Webhook topics to the core's events: parse the body, validate its shape, convert money and dates. */
 import type { CustomerDetails, LoyaltyEvent } from '../earning/events.ts';
 import { isSafeNumber, parse as parseLossless } from 'lossless-json';
-import { InvalidAmountError, toMinorUnits } from '../money/money.ts';
+import { decimalText, InvalidAmountError, toMinorUnits } from '../money/money.ts';
 import { InvalidPayloadError } from './errors.ts';
 import { customerPrivacySchema, customerSchema, orderSchema, refundSchema, shopPrivacySchema, type CustomerPayload, type OrderPayload } from './payloads.ts';
 
@@ -77,7 +77,9 @@ export function toEvent(topic: EarningTopic, body: unknown): LoyaltyEvent {
         const tax = line.total_tax_set?.shop_money.amount ?? line.total_tax ?? 0;
         money(subtotal, currency ?? 'XXX', `refund_line_items.${i}.subtotal`);
         money(tax, currency ?? 'XXX', `refund_line_items.${i}.total_tax`);
-        return [{ subtotal, tax }];
+        // As decimal text: a refund kept before its order names the currency stores the lines as
+        // they are, and a JSON number such as 5e-324 is no number DynamoDB takes.
+        return [{ subtotal: decimalText(subtotal), tax: decimalText(tax) }];
       });
       return {
         kind: 'refund-created',

@@ -39,6 +39,15 @@ describe('earning rules over signed webhooks', () => {
     );
   });
 
+  it('keeps a refund that arrives before its order as decimal text, whatever JSON number it carries', async () => {
+    const shop = 'early-refund.myshopify.com';
+    // 5e-324 is a JSON number DynamoDB cannot store; kept as text until the order names the currency.
+    const body = JSON.stringify(refund({ id: 91, orderId: 92, subtotal: '1.00', at: '2025-05-02T10:00:00Z' })).replace('"subtotal":"1.00"', '"subtotal":5e-324');
+    expect((await service.webhook('refunds/create', body, { shop })).status).toBe(200);
+    expect((await service.webhook('orders/paid', paidOrder({ id: 92, customerId: 93, subtotal: '30.00', at: '2025-05-01T10:00:00Z' }), { shop })).status).toBe(200);
+    expect((await service.member('93', shop)).balance).toBe(30);
+  });
+
   it('earns nothing on gift cards bought, and as usual on an order paid with one', async () => {
     const shop = 'gift-cards.myshopify.com';
     const set = (amount: string) => ({ shop_money: { amount, currency_code: 'USD' }, presentment_money: { amount, currency_code: 'USD' } });
