@@ -10,6 +10,7 @@ import { newShop } from '../earning/shops.ts';
 import { NotAwaitingSettlementError, settleReward } from '../rewards/settle-reward.ts';
 import type { SessionUser } from '../shopify/session-token.ts';
 import type { ApiDeps } from './deps.ts';
+import { jsonBody } from './json-body.ts';
 import { HttpProblem } from './problems.ts';
 
 type RewardsEnv = { Variables: { user: SessionUser; now: Date } };
@@ -20,12 +21,7 @@ export function rewardSettlementRoutes(deps: ApiDeps) {
   return new Hono<RewardsEnv>().post('/members/:customerId/rewards/:code/settlement', async (c) => {
     const { shop: domain, userId } = c.get('user');
     const now = c.get('now');
-    let body: unknown;
-    try {
-      body = JSON.parse(await c.req.text());
-    } catch {
-      throw new HttpProblem(400, 'invalid-request', 'the body is not JSON');
-    }
+    const body = await jsonBody(c.req.raw);
     const outcome = (body as { outcome?: unknown } | null)?.outcome;
     if (!OUTCOMES.includes(outcome as (typeof OUTCOMES)[number])) {
       throw new HttpProblem(422, 'invalid-request', 'the body must be {"outcome": "issued"} or {"outcome": "not-issued"}', {

@@ -24,6 +24,7 @@ import { INTERVALS, programKpiSeries, type Interval } from '../kpis/series.ts';
 import { addDays, utcDay } from '../clock.ts';
 import type { ApiDeps } from './deps.ts';
 import { HttpProblem, problem } from './problems.ts';
+import { jsonBody } from './json-body.ts';
 import { memberView } from './views.ts';
 
 type AdminEnv = { Variables: { user: SessionUser; now: Date } };
@@ -32,14 +33,6 @@ const AdjustmentSchema = z.object({
   points: z.int().check(z.refine((n) => n !== 0, 'not zero'), z.gte(-10_000_000), z.lte(10_000_000)),
   reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)),
 });
-
-async function jsonBody(request: Request): Promise<unknown> {
-  try {
-    return JSON.parse(await request.text());
-  } catch {
-    throw new HttpProblem(400, 'invalid-request', 'the body is not JSON');
-  }
-}
 
 function pageLimit(text: string | undefined, fallback = 50, max = 100): number {
   const limit = text === undefined ? fallback : Number(text);

@@ -9,6 +9,7 @@ import { checkProxySignature } from '../shopify/app-proxy-signature.ts';
 import type { Shop } from '../store/ports.ts';
 import type { ApiDeps } from './deps.ts';
 import { HttpProblem, problem } from './problems.ts';
+import { jsonBody } from './json-body.ts';
 import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod/mini';
 import { redeemReward } from '../rewards/redeem-reward.ts';
@@ -129,14 +130,6 @@ const FeedbackBodySchema = z.object({
 });
 
 const RedemptionBodySchema = z.object({ rewardId: z.string().check(z.minLength(1), z.maxLength(100)) });
-
-async function jsonBody(request: Request): Promise<unknown> {
-  try {
-    return JSON.parse(await request.text());
-  } catch {
-    throw new HttpProblem(400, 'invalid-request', 'the body is not JSON');
-  }
-}
 
 function activityView(entry: import('../ledger/types.ts').LedgerEntry) {
   const { recordedAt: _recorded, ...shown } = entry;
