@@ -36,5 +36,6 @@ export const lambdaEntries = {
   activate: 'functions/activate/index.ts',
   remind: 'functions/remind/index.ts',
   winback: 'functions/winback/index.ts',
+  tiers: 'functions/tiers/index.ts',
   exportData: 'functions/export-data/index.ts',
 } as const;

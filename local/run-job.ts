@@ -1,13 +1,14 @@
 /**
  * `npm run job -- <name> [--now ISO] [--port N]`: runs a scheduled job on the running local
  * server, as of `now` (default: the server's clock), and prints what it did. The jobs: expire,
- * activate, remind, winback, issue-coupons.
+ * activate, remind, winback, tiers, issue-coupons, export-data. Locally a job has no time budget:
+ * it goes on until nothing due is left.
  */
 import { parseArgs } from 'node:util';
 import { PORT_HELP, serviceUrl } from './config.ts';
 
 const USAGE = [
-  'usage: npm run job -- <expire|activate|remind|winback|issue-coupons> [--now 2026-12-01T00:00:00Z] [--port N]',
+  'usage: npm run job -- <expire|activate|remind|winback|tiers|issue-coupons|export-data> [--now 2026-12-01T00:00:00Z] [--port N]',
   '  --now ISO    run the job as of this instant (default: the server\'s clock)',
   PORT_HELP,
   '',

@@ -9,6 +9,8 @@ import { activatePendingPoints } from './activate.ts';
 import { expireLots } from './expire.ts';
 import { sendReminders } from './remind.ts';
 import { flagFadingMembers } from './winback.ts';
+import { rerateTiers } from './tiers.ts';
+import type { Budget } from './budget.ts';
 import { writeQueuedExports } from '../privacy/deferred-exports.ts';
 import type { DataExportSink } from '../privacy/privacy.ts';
 import type { DiscountIssuer } from '../shopify/admin-graphql.ts';
@@ -29,19 +31,27 @@ export interface JobDeps {
   unsubscribe?: { baseUrl: string; secret: () => Promise<string> };
   /** Where jobs log what a person may need to see (the coupon outbox's waits); JSON lines on the console if absent. */
   logger?: OutboxLog;
+  /**
+   * When the draining jobs (expire, activate, remind, winback, tiers) stop starting work: in
+   * Lambda, a little before the invocation's time is up; locally, never (they go on until
+   * nothing due is left). A run that stops early says `more: true`, and the next goes on.
+   */
+  budget?: Budget;
 }
 
 export type Job = (deps: JobDeps, now: Date) => Promise<Record<string, unknown>>;
 
 export const jobs: Record<string, Job> = {
   /** Lots past their date give up what is left in them. */
-  expire: async (deps, now) => ({ ...(await expireLots(deps.store, now)) }),
+  expire: async (deps, now) => ({ ...(await expireLots(deps.store, now, budgetOf(deps))) }),
   /** Points whose return window is over become spendable. */
-  activate: async (deps, now) => ({ ...(await activatePendingPoints(deps.store, now)) }),
-  /** Messages before points expire (30 and 7 days by default). */
-  remind: async (deps, now) => ({ ...(await sendReminders(deps.store, deps.notifier, now, undefined, deps.unsubscribe && (await unsubscribeLinks(deps.unsubscribe)))) }),
-  /** Fading members are flagged and sent one win-back message per lapse. */
-  winback: async (deps, now) => ({ ...(await flagFadingMembers(deps.store, deps.notifier, now, undefined, deps.unsubscribe && (await unsubscribeLinks(deps.unsubscribe)))) }),
+  activate: async (deps, now) => ({ ...(await activatePendingPoints(deps.store, now, budgetOf(deps))) }),
+  /** Messages before points expire (30 and 7 days by default), then every message due. */
+  remind: async (deps, now) => ({ ...(await sendReminders(deps.store, deps.notifier, now, { ...budgetOf(deps), ...(await linksOf(deps)) })) }),
+  /** Fading members are flagged and sent one win-back message per lapse, then every message due. */
+  winback: async (deps, now) => ({ ...(await flagFadingMembers(deps.store, deps.notifier, now, { ...budgetOf(deps), ...(await linksOf(deps)) })) }),
+  /** Tiers go down once spend leaves the window, without waiting for the member's next order. */
+  tiers: async (deps, now) => ({ ...(await rerateTiers(deps.store, now, budgetOf(deps))) }),
   /** Writes the data exports the webhook processor queued (the cloud's path for `customers/data_request`). */
   'export-data': async (deps, now) => {
     if (!deps.exports) throw new Error('export-data needs an export sink');
@@ -50,6 +60,9 @@ export const jobs: Record<string, Job> = {
   /** Creates pending coupons in Shopify: the outbox of redemptions Shopify could not take at once. */
   'issue-coupons': async (deps, now) => ({ ...(await retryPendingCoupons(deps.store, deps.discounts, now, deps.logger ? { log: deps.logger } : {})) }),
 };
+
+const budgetOf = (deps: JobDeps) => (deps.budget ? { budget: deps.budget } : {});
+const linksOf = async (deps: JobDeps) => (deps.unsubscribe ? { links: await unsubscribeLinks(deps.unsubscribe) } : {});
 
 export class UnknownJobError extends Error {
   readonly type = 'unknown-job';

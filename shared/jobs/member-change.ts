@@ -22,7 +22,7 @@ export function changeMember(
   });
 }
 
-/** The distinct members of a list of due items. */
-export function membersOf<T extends { shop: string; customerId: string }>(items: T[]): T[] {
-  return [...new Map(items.map((item) => [`${item.shop}\u0000${item.customerId}`, item])).values()];
+/** One member's key among due items: a job's unit of work is the member, whatever is due of theirs. */
+export function memberKeyOf(item: { shop: string; customerId: string }): string {
+  return `${item.shop}\u0000${item.customerId}`;
 }

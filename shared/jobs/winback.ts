@@ -1,8 +1,10 @@
 /**
  * The `winback` job: a member whose time since the last order has passed their usual interval
  * times the program's factor is flagged as fading, once per lapse, and sent one win-back message.
- * Members come from the lapse index (the date is set when they order), never a scan; the flag and
- * the message are written together, so a repeated run flags and writes nothing twice.
+ * Members come from the lapse index (the date is set when they order), never a scan, drained: every
+ * member due is done in one run unless its budget runs out, shops in turn. The flag and the message
+ * are written together, and a flagged member leaves the index, so a repeated run flags and writes
+ * nothing twice.
  */
 import type { Change } from '../earning/change.ts';
 import type { Member } from '../ledger/types.ts';
@@ -13,6 +15,8 @@ import type { LoyaltyStore, Shop } from '../store/ports.ts';
 import { retryOnConflict } from '../store/retry.ts';
 import { withStats } from '../kpis/stats.ts';
 import type { UnsubscribeLinks } from '../notify/unsubscribe.ts';
+import { drain, type DrainOptions } from './drain.ts';
+import { memberKeyOf } from './member-change.ts';
 
 const DAY = 86_400_000;
 
@@ -45,24 +49,45 @@ export function flagFading(member: Member, shop: Shop | undefined, now: Date, un
   };
 }
 
-export async function flagFadingMembers(store: LoyaltyStore, notifier: Notifier, now: Date, limit = 1000, links?: UnsubscribeLinks) {
-  const due = await store.dueMembers(now.toISOString(), limit);
-  const shops = new Map<string, Shop | undefined>();
+export interface WinbackRun {
+  due: number;
+  flagged: number;
+  queued: number;
+  sent: number;
+  failed: number;
+  /** The budget ran out with members still due or messages unsent; the next run goes on. */
+  more: boolean;
+}
+
+/** Flags every member due by `now` (the lapse index drained, shops in turn), then sends what the outbox holds. */
+export async function flagFadingMembers(store: LoyaltyStore, notifier: Notifier, now: Date, options: DrainOptions & { links?: UnsubscribeLinks } = {}): Promise<WinbackRun> {
+  const { links, ...drainOptions } = options;
+  const shops = new Map<string, Promise<Shop | undefined>>();
+  const shopOf = (domain: string) => shops.get(domain) ?? shops.set(domain, store.getShop(domain)).get(domain)!;
   let flagged = 0;
   let queued = 0;
-  for (const { shop: domain, customerId } of due) {
-    if (!shops.has(domain)) shops.set(domain, await store.getShop(domain));
-    const change = await retryOnConflict(async () => {
-      const member = await store.getMember(domain, customerId);
-      const decided = member && flagFading(member, shops.get(domain), now, links?.(domain, customerId));
-      if (!decided) return null;
-      const change = withStats(decided, { member });
-      return (await store.commit({ shop: domain, change, idempotencyKeys: [], now })) === 'committed' ? change : 'conflict';
-    });
-    if (!change) continue;
-    flagged++;
-    queued += change.notifications?.length ?? 0;
-  }
-  const delivered = await deliverNotifications(store, notifier, now);
-  return { due: due.length, flagged, queued, ...delivered, more: due.length >= limit };
+  const drained = await drain(
+    {
+      pages: (pageSize) => store.dueMemberPages({ before: now.toISOString(), pageSize }),
+      shopOf: (member) => member.shop,
+      keyOf: memberKeyOf,
+      work: async ([due]) => {
+        const { shop: domain, customerId } = due!;
+        const shop = await shopOf(domain);
+        const change = await retryOnConflict(async () => {
+          const member = await store.getMember(domain, customerId);
+          const decided = member && flagFading(member, shop, now, links?.(domain, customerId));
+          if (!decided) return null;
+          const change = withStats(decided, { member });
+          return (await store.commit({ shop: domain, change, idempotencyKeys: [], now })) === 'committed' ? change : 'conflict';
+        });
+        if (!change) return;
+        flagged++;
+        queued += change.notifications?.length ?? 0;
+      },
+    },
+    drainOptions,
+  );
+  const delivered = await deliverNotifications(store, notifier, now, drainOptions);
+  return { due: drained.items, flagged, queued, ...delivered, more: drained.more || delivered.more };
 }

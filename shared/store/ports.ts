@@ -9,6 +9,7 @@ import type { CouponStore } from './ports/coupons.ts';
 import type { DueIndex } from './ports/due-index.ts';
 import type { EventStore } from './ports/events.ts';
 import type { FigureStore } from './ports/figures.ts';
+import type { JobProgressStore } from './ports/job-progress.ts';
 import type { NotificationOutbox } from './ports/notification-outbox.ts';
 import type { PrivacyStore } from './ports/privacy.ts';
 import type { RateLimitStore } from './ports/rate-limits.ts';
@@ -20,6 +21,7 @@ export type { CouponStore } from './ports/coupons.ts';
 export type { DueIndex, DueLot } from './ports/due-index.ts';
 export type { CommitRequest, CommitResult, EventReadRequest, EventReads, EventStore } from './ports/events.ts';
 export type { FigureStore, StoredFigures } from './ports/figures.ts';
+export type { JobProgress, JobProgressStore } from './ports/job-progress.ts';
 export type { NotificationOutbox, NotificationRecord, NotificationRef } from './ports/notification-outbox.ts';
 export { InvalidCursorError, type Page } from './ports/page.ts';
 export type { PrivacyStore } from './ports/privacy.ts';
@@ -27,4 +29,4 @@ export type { RateLimitStore } from './ports/rate-limits.ts';
 export type { WebhookDeliveryLog } from './ports/webhook-deliveries.ts';
 
 /** Every seam of the loyalty table together (the access tokens and the delivery log stand apart). */
-export interface LoyaltyStore extends EventStore, DueIndex, NotificationOutbox, CouponStore, PrivacyStore, AdminStore, FigureStore, RateLimitStore {}
+export interface LoyaltyStore extends EventStore, DueIndex, NotificationOutbox, CouponStore, PrivacyStore, AdminStore, FigureStore, RateLimitStore, JobProgressStore {}

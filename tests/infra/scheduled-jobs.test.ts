@@ -1,6 +1,8 @@
 import type { CfnElement } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { lambdaEntries } from '../../infra/bundle-options.ts';
 import type { LoyaltyFunction } from '../../infra/loyalty-function.ts';
+import { SCHEDULED_JOBS } from '../../infra/loyalty-stack.ts';
 import { allowStatements, allowedActions, functionLogicalId, logicalId, synthesize, type Synthesized } from './synthesized-stack.ts';
 
 /** What `grantTableReadWrite` gives, sorted. */
@@ -22,7 +24,7 @@ describe('the jobs the service runs', () => {
     busArn = { 'Fn::GetAtt': [logicalId(synthesized.stack.messages.bus.node.defaultChild as CfnElement), 'Arn'] };
   });
 
-  it('are six, each on its own schedule (UTC)', () => {
+  it('are seven, each on its own schedule (UTC): the draining ones often enough that a run stopped early is gone on soon', () => {
     const expressions = Object.fromEntries(
       synthesized.stack.scheduledJobs.schedules.map((schedule) => {
         const properties = synthesized.template.findResources('AWS::Scheduler::Schedule')[logicalId(schedule.node.defaultChild as CfnElement)]?.Properties as { ScheduleExpression: string; Description: string };
@@ -30,18 +32,31 @@ describe('the jobs the service runs', () => {
       }),
     );
 
-    synthesized.template.resourceCountIs('AWS::Scheduler::Schedule', 6);
+    synthesized.template.resourceCountIs('AWS::Scheduler::Schedule', 7);
     expect(expressions).toEqual({
       IssueCoupons: 'rate(5 minutes)',
       ExportData: 'rate(15 minutes)',
-      Expire: 'cron(15 2 * * ? *)',
-      Activate: 'cron(30 2 * * ? *)',
-      Remind: 'cron(0 9 * * ? *)',
-      Winback: 'cron(0 10 * * ? *)',
+      Expire: 'rate(15 minutes)',
+      Activate: 'rate(15 minutes)',
+      // Mail in the morning: the first run does the day, the next ones go on with what it left.
+      Remind: 'cron(0/15 9-11 * * ? *)',
+      Winback: 'cron(0/15 10-12 * * ? *)',
+      Tiers: 'rate(1 hour)',
     });
   });
 
-  it.each(['Expire', 'Activate'])('let %s use the table\'s items and nothing else', (name) => {
+  it.each(['Expire', 'Activate', 'Remind', 'Winback', 'Tiers'])('give %s Lambda\'s longest run, which it stops a minute short of when work is left', (name) => {
+    const properties = synthesized.template.findResources('AWS::Lambda::Function')[functionLogicalId(job(name))]?.Properties as { Timeout: number };
+
+    expect(properties.Timeout).toBe(900);
+  });
+
+  it('run the tiers job from its own entry', () => {
+    expect(lambdaEntries.tiers).toBe('functions/tiers/index.ts');
+    expect(SCHEDULED_JOBS.find((scheduled) => scheduled.name === 'Tiers')?.entry).toBe(lambdaEntries.tiers);
+  });
+
+  it.each(['Expire', 'Activate', 'Tiers'])('let %s use the table\'s items and nothing else', (name) => {
     const actions = allowedActions(synthesized.template, job(name));
 
     expect(actions.filter((action) => !action.startsWith('logs:'))).toEqual(TABLE_ACTIONS);
@@ -136,7 +151,7 @@ describe('job schedules from context', () => {
     const { template } = synthesize({ context: { jobSchedules: { Remind: 'cron(0 7 * * ? *)' } } });
 
     template.hasResourceProperties('AWS::Scheduler::Schedule', { Description: 'Starts the Remind job', ScheduleExpression: 'cron(0 7 * * ? *)' });
-    template.hasResourceProperties('AWS::Scheduler::Schedule', { Description: 'Starts the Winback job', ScheduleExpression: 'cron(0 10 * * ? *)' });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { Description: 'Starts the Winback job', ScheduleExpression: 'cron(0/15 10-12 * * ? *)' });
   });
 
   it('arrive from the command line as JSON', () => {

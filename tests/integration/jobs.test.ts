@@ -254,7 +254,7 @@ describe('zero-point pending lots', () => {
     await order(shop, 133, '80.00', '2025-07-01T06:00:00Z');
     expect(await pendingOf(shop)).toHaveLength(13);
 
-    const run = await activatePendingPoints(service.store, new Date('2025-07-16T00:00:00Z'), 5);
+    const run = await activatePendingPoints(service.store, new Date('2025-07-16T00:00:00Z'), { pageSize: 16, shopQueueCap: 4, concurrency: 2 });
 
     expect(run).toMatchObject({ lotsActivated: 1, pointsActivated: 80 });
     expect(await member(shop, 133)).toMatchObject({ balance: 80, pending: 0 });

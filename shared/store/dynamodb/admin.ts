@@ -77,6 +77,39 @@ export class DynamoDbAdminStore implements AdminStore {
     return last ? { items, cursor: Buffer.from(String(fromItem(last).GSI2SK), 'utf8').toString('base64url') } : { items };
   }
 
+  async membersNotInTier(shop: string, tier: string, page: { limit: number; cursor?: string }): Promise<Page<Member>> {
+    const partition = membersOfShopKeys(shop, '', '').GSI2PK;
+    // Sort keys are `{tier}#{customer id}`, ids are digits: `tier`'s own members lie between these two.
+    const below = `${tier}#`;
+    const above = `${tier}#\uffff`;
+    const ranges = [
+      { condition: 'GSI2SK < :edge', edge: below, holds: (sortKey: string) => sortKey < below, passed: (sortKey: string) => sortKey >= below },
+      { condition: 'GSI2SK > :edge', edge: above, holds: (sortKey: string) => sortKey > above, passed: () => false },
+    ];
+    const { cursor } = page;
+    const keys: { PK: string; SK: string }[] = [];
+    let last: string | undefined;
+    for (const range of ranges) {
+      if (cursor !== undefined && range.passed(cursor)) continue;
+      const from = cursor !== undefined && range.holds(cursor) ? cursor : undefined;
+      const answer = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: GSI_MEMBERS_OF_SHOP,
+          KeyConditionExpression: `GSI2PK = :pk AND ${range.condition}`,
+          ExpressionAttributeValues: marshall({ ':pk': partition, ':edge': range.edge }),
+          Limit: page.limit - keys.length,
+          ...(from === undefined ? {} : { ExclusiveStartKey: marshall({ GSI2PK: partition, GSI2SK: from, ...memberKey(shop, from.slice(from.lastIndexOf('#') + 1)) }) }),
+        }),
+      );
+      keys.push(...(answer.Items ?? []).map((item) => ({ PK: String(item.PK?.S), SK: String(item.SK?.S) })));
+      last = answer.LastEvaluatedKey ? String(fromItem(answer.LastEvaluatedKey).GSI2SK) : undefined;
+      if (last !== undefined) break;
+    }
+    const items = keys.length ? (await batchGet(this.client, this.tableName, keys)).map(toMember) : [];
+    return last === undefined ? { items } : { items, cursor: last };
+  }
+
   async listShops(): Promise<Shop[]> {
     const index = await queryAll(this.client, {
       TableName: this.tableName,

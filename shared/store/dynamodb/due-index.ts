@@ -5,11 +5,38 @@
 import { ConditionalCheckFailedException, QueryCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { ExportRequest } from '../records.ts';
-import type { DueIndex, DueLot } from '../ports/due-index.ts';
+import type { DueIndex, DueLot, DueMember, DueRange } from '../ports/due-index.ts';
 import type { NotificationRef } from '../ports/notification-outbox.ts';
 import { DUE_SHARDS, dueIndexKeys, GSI_BY_EXPIRY, LOT_PREFIX, lotKey, NOTIFICATION_PREFIX, OUTBOX_SHARDS, type DueKind } from './keys.ts';
-import { fromItem } from './items.ts';
+import { fromItem, type Item } from './items.ts';
 import { batchGet, queryPages } from './reads.ts';
+
+/** About how many due items a page of a walk holds, across the shards. */
+const DEFAULT_PAGE_SIZE = 1000;
+
+/** A due item as the index holds it, and its time (the first 24 characters of its sort key). */
+interface DueRecord {
+  record: Record<string, unknown>;
+  at: string;
+}
+
+function dueRecord(item: Item): DueRecord {
+  const record = fromItem(item);
+  return { record, at: String(record.GSI1SK).slice(0, 24) };
+}
+
+const toDueLot = ({ record, at }: DueRecord): DueLot => ({
+  shop: String(record.shop),
+  customerId: String(record.customerId),
+  lotId: String(record.SK).slice(LOT_PREFIX.length),
+  at,
+});
+const toDueMember = ({ record }: DueRecord): DueMember => ({ shop: String(record.shop), customerId: String(record.customerId) });
+const toNotificationRef = ({ record }: DueRecord): NotificationRef => ({
+  shop: String(record.shop),
+  customerId: String(record.customerId),
+  id: String(record.SK).slice(NOTIFICATION_PREFIX.length),
+});
 
 export class DynamoDbDueIndex implements DueIndex {
   constructor(
@@ -17,37 +44,61 @@ export class DynamoDbDueIndex implements DueIndex {
     private readonly tableName: string,
   ) {}
 
+  /** The query of one shard of one kind of due item: `after < at <= before`, oldest first. */
+  private shardQuery(kind: DueKind, shard: number, before: string, after?: string) {
+    const range = after ? 'GSI1SK BETWEEN :after AND :before' : 'GSI1SK <= :before';
+    return {
+      TableName: this.tableName,
+      IndexName: GSI_BY_EXPIRY,
+      KeyConditionExpression: `GSI1PK = :pk AND ${range}`,
+      ExpressionAttributeValues: marshall({ ':pk': `${kind}#${shard}`, ':before': `${before}#\uffff`, ...(after ? { ':after': `${after}#\uffff` } : {}) }),
+    };
+  }
+
   /** One kind of due item across its shards, by time: `after < at <= before`, oldest first. */
-  private async due(kind: DueKind, before: string, limit: number, after?: string): Promise<{ record: Record<string, unknown>; at: string }[]> {
-    const found: { record: Record<string, unknown>; at: string }[] = [];
+  private async due(kind: DueKind, before: string, limit: number, after?: string): Promise<DueRecord[]> {
+    const found: DueRecord[] = [];
     for (let shard = 0; shard < DUE_SHARDS; shard++) {
-      const range = after ? 'GSI1SK BETWEEN :after AND :before' : 'GSI1SK <= :before';
       let taken = 0;
-      for await (const page of queryPages(this.client, {
-        TableName: this.tableName,
-        IndexName: GSI_BY_EXPIRY,
-        KeyConditionExpression: `GSI1PK = :pk AND ${range}`,
-        ExpressionAttributeValues: marshall({ ':pk': `${kind}#${shard}`, ':before': `${before}#\uffff`, ...(after ? { ':after': `${after}#\uffff` } : {}) }),
-        Limit: limit,
-      })) {
-        for (const item of page) {
-          const record = fromItem(item);
-          found.push({ record, at: String(record.GSI1SK).slice(0, 24) });
-          taken++;
-        }
+      for await (const page of queryPages(this.client, { ...this.shardQuery(kind, shard, before, after), Limit: limit })) {
+        for (const item of page) found.push(dueRecord(item));
+        taken += page.length;
         if (taken >= limit) break;
       }
     }
     return found.sort((a, b) => a.at.localeCompare(b.at)).slice(0, limit);
   }
 
+  /**
+   * One kind of due item, a page at a time: each page asks every shard (at once) for its next
+   * `pageSize / DUE_SHARDS` items, from where it stopped, and is sorted by time. Nothing is
+   * missed however long the walk: each shard is followed through `LastEvaluatedKey`.
+   */
+  private async *pages(kind: DueKind, range: DueRange): AsyncGenerator<DueRecord[]> {
+    const Limit = Math.max(1, Math.ceil((range.pageSize ?? DEFAULT_PAGE_SIZE) / DUE_SHARDS));
+    let shards = Array.from({ length: DUE_SHARDS }, (_, shard) => queryPages(this.client, { ...this.shardQuery(kind, shard, range.before, range.after), Limit }));
+    while (shards.length > 0) {
+      const answers = await Promise.all(shards.map((shard) => shard.next()));
+      shards = shards.filter((_, i) => !answers[i]!.done);
+      const page = answers.flatMap((answer) => (answer.done ? [] : answer.value.map(dueRecord)));
+      if (page.length > 0) yield page.sort((a, b) => a.at.localeCompare(b.at));
+    }
+  }
+
+  async *dueLotPages(kind: 'EXPIRES' | 'PENDING', range: DueRange): AsyncGenerator<DueLot[]> {
+    for await (const page of this.pages(kind, range)) yield page.map(toDueLot);
+  }
+
+  async *dueMemberPages(range: DueRange): AsyncGenerator<DueMember[]> {
+    for await (const page of this.pages('LAPSE', range)) yield page.map(toDueMember);
+  }
+
+  async *dueNotificationPages(range: DueRange): AsyncGenerator<NotificationRef[]> {
+    for await (const page of this.pages('NOTIFY', range)) yield page.map(toNotificationRef);
+  }
+
   async dueLots(kind: 'EXPIRES' | 'PENDING', before: string, limit: number, after?: string): Promise<DueLot[]> {
-    return (await this.due(kind, before, limit, after)).map(({ record, at }) => ({
-      shop: String(record.shop),
-      customerId: String(record.customerId),
-      lotId: String(record.SK).slice(LOT_PREFIX.length),
-      at,
-    }));
+    return (await this.due(kind, before, limit, after)).map(toDueLot);
   }
 
   async dropEmptyDueLot(kind: 'EXPIRES' | 'PENDING', lot: DueLot): Promise<boolean> {
@@ -71,8 +122,8 @@ export class DynamoDbDueIndex implements DueIndex {
     }
   }
 
-  async dueMembers(before: string, limit: number): Promise<{ shop: string; customerId: string }[]> {
-    return (await this.due('LAPSE', before, limit)).map(({ record }) => ({ shop: String(record.shop), customerId: String(record.customerId) }));
+  async dueMembers(before: string, limit: number): Promise<DueMember[]> {
+    return (await this.due('LAPSE', before, limit)).map(toDueMember);
   }
 
   async dueCoupons(now: Date, limit: number): Promise<{ shop: string; code: string }[]> {
@@ -97,11 +148,7 @@ export class DynamoDbDueIndex implements DueIndex {
   }
 
   async dueNotifications(before: string, limit: number): Promise<NotificationRef[]> {
-    return (await this.due('NOTIFY', before, limit)).map(({ record }) => ({
-      shop: String(record.shop),
-      customerId: String(record.customerId),
-      id: String(record.SK).slice(NOTIFICATION_PREFIX.length),
-    }));
+    return (await this.due('NOTIFY', before, limit)).map(toNotificationRef);
   }
 
   async dueExportRequests(before: string, limit: number): Promise<ExportRequest[]> {

@@ -10,11 +10,14 @@ import type { Notification } from '../../notify/notification.ts';
 import type { Coupon, CouponStatus } from '../../rewards/coupon.ts';
 import type { CommitRequest, CommitResult, DueLot, EventReadRequest, EventReads, LoyaltyStore, NotificationRecord, NotificationRef, Page, StoredFigures } from '../ports.ts';
 import type { ExportRequest, ProgramChange, Shop } from '../records.ts';
+import type { DueMember, DueRange } from '../ports/due-index.ts';
+import type { JobProgress } from '../ports/job-progress.ts';
 import { DynamoDbAdminStore } from './admin.ts';
 import { DynamoDbCouponStore } from './coupons.ts';
 import { DynamoDbDueIndex } from './due-index.ts';
 import { DynamoDbEventStore } from './events.ts';
 import { DynamoDbFigureStore } from './figures.ts';
+import { DynamoDbJobProgress } from './job-progress.ts';
 import { DynamoDbNotificationOutbox } from './notification-outbox.ts';
 import { DynamoDbPrivacyStore } from './privacy.ts';
 import { DynamoDbRateLimitStore } from './rate-limits.ts';
@@ -30,6 +33,7 @@ export class DynamoDbStore implements LoyaltyStore {
   readonly admin: DynamoDbAdminStore;
   readonly figures: DynamoDbFigureStore;
   readonly rateLimits: DynamoDbRateLimitStore;
+  readonly jobProgressItems: DynamoDbJobProgress;
 
   constructor(client: DynamoDBClient, tableName: string) {
     this.events = new DynamoDbEventStore(client, tableName);
@@ -40,6 +44,7 @@ export class DynamoDbStore implements LoyaltyStore {
     this.admin = new DynamoDbAdminStore(client, tableName);
     this.figures = new DynamoDbFigureStore(client, tableName);
     this.rateLimits = new DynamoDbRateLimitStore(client, tableName);
+    this.jobProgressItems = new DynamoDbJobProgress(client, tableName);
   }
 
   // Event read and commit.
@@ -57,6 +62,9 @@ export class DynamoDbStore implements LoyaltyStore {
 
   // The due index.
   dueLots(kind: 'EXPIRES' | 'PENDING', before: string, limit: number, after?: string): Promise<DueLot[]> { return this.dueIndex.dueLots(kind, before, limit, after); }
+  dueLotPages(kind: 'EXPIRES' | 'PENDING', range: DueRange): AsyncIterable<DueLot[]> { return this.dueIndex.dueLotPages(kind, range); }
+  dueMemberPages(range: DueRange): AsyncIterable<DueMember[]> { return this.dueIndex.dueMemberPages(range); }
+  dueNotificationPages(range: DueRange): AsyncIterable<NotificationRef[]> { return this.dueIndex.dueNotificationPages(range); }
   dropEmptyDueLot(kind: 'EXPIRES' | 'PENDING', lot: DueLot): Promise<boolean> { return this.dueIndex.dropEmptyDueLot(kind, lot); }
   dueMembers(before: string, limit: number): Promise<{ shop: string; customerId: string }[]> { return this.dueIndex.dueMembers(before, limit); }
   dueCoupons(now: Date, limit: number): Promise<{ shop: string; code: string }[]> { return this.dueIndex.dueCoupons(now, limit); }
@@ -64,6 +72,7 @@ export class DynamoDbStore implements LoyaltyStore {
   dueExportRequests(before: string, limit: number): Promise<ExportRequest[]> { return this.dueIndex.dueExportRequests(before, limit); }
 
   // The notification outbox.
+  hasNotification(ref: NotificationRef): Promise<boolean> { return this.notifications.hasNotification(ref); }
   queueNotification(notification: Notification, dueAt: string): Promise<boolean> { return this.notifications.queueNotification(notification, dueAt); }
   claimNotification(ref: NotificationRef, now: string, leaseUntil: string): Promise<NotificationRecord | undefined> { return this.notifications.claimNotification(ref, now, leaseUntil); }
   settleNotification(ref: NotificationRef, outcome: { sentAt: string } | { retryAt: string; error: string }): Promise<void> { return this.notifications.settleNotification(ref, outcome); }
@@ -86,6 +95,11 @@ export class DynamoDbStore implements LoyaltyStore {
   programHistory(shop: string, limit: number): Promise<ProgramChange[]> { return this.admin.programHistory(shop, limit); }
   listMembers(shop: string, query: { tier?: string; limit: number; cursor?: string }): Promise<Page<Member>> { return this.admin.listMembers(shop, query); }
   listShops(): Promise<Shop[]> { return this.admin.listShops(); }
+  membersNotInTier(shop: string, tier: string, page: { limit: number; cursor?: string }): Promise<Page<Member>> { return this.admin.membersNotInTier(shop, tier, page); }
+
+  // Jobs' progress.
+  jobProgress(shop: string, job: string): Promise<JobProgress | undefined> { return this.jobProgressItems.jobProgress(shop, job); }
+  saveJobProgress(shop: string, job: string, progress: JobProgress): Promise<void> { return this.jobProgressItems.saveJobProgress(shop, job, progress); }
 
   // Figures and rate limits.
   readStats(shop: string, buckets: string[]): Promise<StoredFigures[]> { return this.figures.readStats(shop, buckets); }

@@ -7,6 +7,8 @@
  * | shop            | SHOP#{shop}                      | SHOP                    |                                       |                              |
  * | access tokens   | SHOP#{shop}                      | TOKEN                   |                                       |                              |
  * | last delivery   | SHOP#{shop}                      | DELIVERY#{topic}        |                                       |                              |
+ * | shops list      | (the shop item above)            |                         |                                       | SHOPS / {shop}               |
+ * | job progress    | SHOP#{shop}                      | JOB#{job}               |                                       |                              |
  * | member          | MEMBER#{shop}#{customer}         | MEMBER                  | LAPSE#{shard} / {lapseAt}#…           | MEMBERS#{shop} / {tier}#{id} |
  * | lot             | MEMBER#{shop}#{customer}         | LOT#{lotId}             | EXPIRES or PENDING#{shard} / {at}#…   |                              |
  * | ledger entry    | MEMBER#{shop}#{customer}         | LEDGER#{occurredAt}#{id}|                                       |                              |
@@ -74,6 +76,13 @@ export const accessTokenKey = (shop: string) => ({ PK: `SHOP#${shop}`, SK: 'TOKE
 /** When a webhook topic last arrived for the shop, in the shop's partition. */
 export const WEBHOOK_DELIVERY_PREFIX = 'DELIVERY#';
 export const webhookDeliveryKey = (shop: string, topic: string) => ({ PK: `SHOP#${shop}`, SK: `${WEBHOOK_DELIVERY_PREFIX}${topic}` });
+
+/**
+ * Where a job's pass over one shop stands (the `tiers` job: the day of the pass, the last member
+ * looked at), in the shop's partition so `shop/redact` erases it with the shop. Written by the job
+ * alone, a page at a time; never on a webhook's path.
+ */
+export const jobProgressKey = (shop: string, job: string) => ({ PK: `SHOP#${shop}`, SK: `JOB#${job}` });
 
 /** A program version with its audit record, in the shop's partition: newest last. */
 export const PROGRAM_VERSION_PREFIX = 'PROGRAM#';

@@ -1,5 +1,5 @@
 /** The notification outbox: a message written once per id, claimed under a lease, settled sent or due again. */
-import { ConditionalCheckFailedException, PutItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Notification } from '../../notify/notification.ts';
 import type { NotificationOutbox, NotificationRecord, NotificationRef } from '../ports/notification-outbox.ts';
@@ -11,6 +11,13 @@ export class DynamoDbNotificationOutbox implements NotificationOutbox {
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
   ) {}
+
+  async hasNotification(ref: NotificationRef): Promise<boolean> {
+    const answer = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: marshall(notificationKey(ref.shop, ref.customerId, ref.id)), ProjectionExpression: 'PK' }),
+    );
+    return answer.Item !== undefined;
+  }
 
   async queueNotification(notification: Notification, dueAt: string): Promise<boolean> {
     try {

@@ -13,6 +13,12 @@ export interface AdminStore {
   programHistory(shop: string, limit: number): Promise<ProgramChange[]>;
   /** Members of a shop, by tier then customer id, optionally of one tier. */
   listMembers(shop: string, query: { tier?: string; limit: number; cursor?: string }): Promise<Page<Member>>;
+  /**
+   * A shop's members whose stored tier is any but `tier` (the program's base tier: those are the
+   * ones whose tier may go down), a page at a time in the members index's order (tier, then id).
+   * Never a scan: two ranges of the members index around `tier`'s own.
+   */
+  membersNotInTier(shop: string, tier: string, page: { limit: number; cursor?: string }): Promise<Page<Member>>;
   /** Every shop the service knows (one page of the shops index at a time). */
   listShops(): Promise<Shop[]>;
 }

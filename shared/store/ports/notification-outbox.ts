@@ -19,6 +19,11 @@ export interface NotificationRef {
 }
 
 export interface NotificationOutbox {
+  /**
+   * Whether a message with this id was queued (sent or not): lets a job that goes over the same
+   * members again (a run after one that stopped early) skip the reads that build the message.
+   */
+  hasNotification(ref: NotificationRef): Promise<boolean>;
   /** Records a message unless one with its id exists; false when it does (already sent or queued). */
   queueNotification(notification: Notification, dueAt: string): Promise<boolean>;
   /** Takes a due message for sending until `leaseUntil`; undefined when another run has it or it is sent. */
