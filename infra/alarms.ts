@@ -1,6 +1,7 @@
 /**
  * What wakes someone up: a dead letter, a queue that stops draining, a function that errors or is
- * throttled. Every alarm notifies one encrypted SNS topic, optionally mailed to `alarmEmail`.
+ * throttled (for each queue and each function the stack names). Every alarm notifies one encrypted
+ * SNS topic, optionally mailed to `alarmEmail`.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
@@ -14,11 +15,23 @@ import { Construct } from 'constructs';
 import type { LoyaltyFunction } from './loyalty-function.ts';
 import type { StageSettings } from './stage-settings.ts';
 
+/** A queue worked through by a function, and its dead-letter queue. */
+export interface WatchedQueue {
+  readonly queue: IQueue;
+  readonly deadLetterQueue: IQueue;
+  /** One message, for the alarm text: `A webhook`. */
+  readonly message: string;
+  /** What works through the queue, for the alarm text: `the processor`. */
+  readonly consumer: string;
+  /** The oldest message older than this means the consumer is not keeping up (or not running). */
+  readonly maxAge: Duration;
+}
+
 export interface AlarmsProps {
   readonly settings: StageSettings;
   readonly functions: Readonly<Record<string, LoyaltyFunction>>;
-  readonly queue: IQueue;
-  readonly deadLetterQueue: IQueue;
+  /** By name, which starts their alarms' ids (`WebhookDeadLetters`). */
+  readonly queues: Readonly<Record<string, WatchedQueue>>;
 }
 
 /** A webhook older than this in the queue means the processor is not keeping up (or not running). */
@@ -56,16 +69,18 @@ export class Alarms extends Construct {
     );
     if (props.settings.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.settings.alarmEmail));
 
-    this.add('DeadLetters', {
-      metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
-      threshold: 0,
-      description: 'A webhook failed processing five times and waits in the dead-letter queue: read it, fix the cause, redrive it.',
-    });
-    this.add('QueueOldestMessageAge', {
-      metric: props.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }),
-      threshold: OLDEST_MESSAGE_AGE_LIMIT.toSeconds(),
-      description: `A webhook has waited more than ${OLDEST_MESSAGE_AGE_LIMIT.toMinutes()} minutes in the queue: the processor is failing, throttled or not running.`,
-    });
+    for (const [name, watched] of Object.entries(props.queues)) {
+      this.add(`${name}DeadLetters`, {
+        metric: watched.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+        threshold: 0,
+        description: `${watched.message} failed processing five times and waits in the dead-letter queue: read it, fix the cause, redrive it.`,
+      });
+      this.add(`${name}QueueOldestMessageAge`, {
+        metric: watched.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }),
+        threshold: watched.maxAge.toSeconds(),
+        description: `${watched.message} has waited more than ${watched.maxAge.toHumanString()} in the queue: ${watched.consumer} is failing, throttled or not running.`,
+      });
+    }
     for (const [name, fn] of Object.entries(props.functions)) {
       this.add(`${name}Errors`, {
         metric: fn.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),

@@ -29,6 +29,7 @@ export const bundleOptions = {
 export const lambdaEntries = {
   webhookReceiver: 'functions/webhook-receiver/index.ts',
   webhookProcessor: 'functions/webhook-processor/index.ts',
+  shopEraser: 'functions/shop-eraser/index.ts',
   api: 'functions/api/index.ts',
   appPage: 'functions/app-page/index.ts',
   issueCoupons: 'functions/issue-coupons/index.ts',

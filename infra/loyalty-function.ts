@@ -17,6 +17,7 @@ import { Construct } from 'constructs';
 import { PROJECT_ROOT, bundleOptions } from './bundle-options.ts';
 import { wildcardArnFinding, wildcardResourceFinding } from './nag-findings.ts';
 import type { StageSettings } from './stage-settings.ts';
+import { tableAccessStatements, type TableAccess } from './table-access.ts';
 
 export const LAMBDA_RUNTIME = Runtime.NODEJS_22_X;
 export const LAMBDA_ARCHITECTURE = Architecture.ARM_64;
@@ -35,7 +36,7 @@ export interface LoyaltyFunctionProps {
   readonly readsSecrets?: boolean;
 }
 
-/** What `shared/store/dynamodb/` calls: reads, queries, conditional puts and updates. */
+/** What `grantTableReadWrite` allows: reads, queries, conditional puts and updates, on every item kind. */
 export const TABLE_ITEM_ACTIONS = [
   'dynamodb:GetItem',
   'dynamodb:BatchGetItem',
@@ -117,10 +118,17 @@ export class LoyaltyFunction extends Construct {
   }
 
   /**
-   * The item operations the store performs, on this table and its indexes, and nothing else: no
-   * Scan, no DeleteItem, no BatchWriteItem, no stream. A transaction is authorised operation by
-   * operation (PutItem, UpdateItem, ConditionCheckItem), so TransactWriteItems needs no action of
-   * its own.
+   * What the function's code does with the table, and nothing more: the reads it makes, the
+   * indexes it queries, and the item kinds it may write or delete (see `table-access.ts`).
+   */
+  grantTable(table: Table, access: TableAccess): void {
+    for (const statement of tableAccessStatements(table, access)) this.function.addToRolePolicy(statement);
+  }
+
+  /**
+   * The broad grant: every read and every index, puts and updates on every item kind (no Scan, no
+   * DeleteItem, no BatchWriteItem, no stream). The scheduled jobs still take it; a function whose
+   * code paths are known takes `grantTable` instead.
    */
   grantTableReadWrite(table: Table): void {
     table.grant(this.function, ...TABLE_ITEM_ACTIONS);
@@ -128,11 +136,6 @@ export class LoyaltyFunction extends Construct {
       id: wildcardResourceFinding(table.node.defaultChild as CfnElement, '/index/*'),
       reason: 'The grant covers this table\'s own indexes ("<table arn>/index/*"), which the store queries; no other table is reachable.',
     });
-  }
-
-  /** Delete items (one at a time or in batches): only the webhook processor, for `shop/redact`. */
-  grantTableErase(table: Table): void {
-    table.grant(this.function, 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem');
   }
 
   /** Put objects under one prefix of a bucket, nothing else (no read, no list, no delete). */

@@ -6,7 +6,7 @@
 import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { Alarms } from './alarms.ts';
+import { Alarms, OLDEST_MESSAGE_AGE_LIMIT } from './alarms.ts';
 import { lambdaEntries } from './bundle-options.ts';
 import { CustomerMessages, mailEnvironment } from './customer-messages.ts';
 import { LoyaltyFunction } from './loyalty-function.ts';
@@ -14,9 +14,11 @@ import { LoyaltyHttpApi, WEBHOOK_PATH } from './loyalty-http-api.ts';
 import { LoyaltyTable } from './loyalty-table.ts';
 import { ScheduledJobs, type ScheduledJob } from './scheduled-jobs.ts';
 import { DISPOSABLE_STAGE, type StageSettings } from './stage-settings.ts';
-import { WebhookIntake } from './webhook-intake.ts';
+import { ERASURE_AGE_LIMIT, WebhookIntake } from './webhook-intake.ts';
 import { DataExports } from './data-exports.ts';
 import { TokenKey } from './token-key.ts';
+import type { TableAccess } from './table-access.ts';
+import { GSI_MEMBERS_OF_SHOP } from '../shared/store/dynamodb/keys.ts';
 
 export interface LoyaltyStackProps extends StackProps {
   readonly settings: StageSettings;
@@ -131,6 +133,22 @@ export function withSchedules(jobs: readonly ScheduledJob[], schedules: Readonly
   return jobs.map((job) => ({ ...job, scheduleExpression: schedules[job.name] ?? job.scheduleExpression }));
 }
 
+/**
+ * What the storefront and admin routes do with the table (`createApiApp` over the store, the
+ * token store and the delivery log). Reads: any item (GetItem, BatchGetItem, Query), and the
+ * members index for the admin's member list. Writes: the shop (created on its first visit,
+ * program saves and versions, the Admin API tokens exchanged and refreshed), the member's
+ * partition (redemptions, adjustments, survey answers, unsubscribes), coupons (redeemed, issued,
+ * settled, refunded), idempotency records (a redemption's `Idempotency-Key`), figures (a
+ * redemption or survey answer moves them) and rate-limit windows. Never orders, never a delete,
+ * never a batch write, never the due index (GSI1).
+ */
+export const API_TABLE_ACCESS: TableAccess = {
+  read: ['GetItem', 'BatchGetItem', 'Query'],
+  queryIndexes: [GSI_MEMBERS_OF_SHOP],
+  write: ['shop', 'member', 'coupon', 'idempotency', 'stats', 'rate'],
+};
+
 /** Written into the secret at creation; the operator replaces it with the app's real credentials. */
 export const SECRET_PLACEHOLDER_API_KEY = 'replace-with-the-shopify-api-key';
 
@@ -187,7 +205,7 @@ export class LoyaltyStack extends Stack {
       environment: { TABLE_NAME: table.tableName, APP_SECRET_ARN: this.appSecret.secretArn },
       readsSecrets: true,
     });
-    this.api.grantTableReadWrite(table);
+    this.api.grantTable(table, API_TABLE_ACCESS);
     this.api.grantSecretRead(this.appSecret);
     // The API exchanges session tokens for Admin API tokens, and uses them for coupons at redemption.
     this.api.function.addEnvironment('TOKEN_KEY_ID', this.tokenKey.key.keyArn);
@@ -223,12 +241,15 @@ export class LoyaltyStack extends Stack {
       functions: {
         WebhookReceiver: this.intake.receiver,
         WebhookProcessor: this.intake.processor,
+        ShopEraser: this.intake.shopEraser,
         Api: this.api,
         AppPage: this.appPage,
         ...Object.fromEntries(this.scheduledJobs.functions.map((fn) => [fn.node.id, fn])),
       },
-      queue: this.intake.queue,
-      deadLetterQueue: this.intake.deadLetterQueue,
+      queues: {
+        Webhook: { queue: this.intake.queue, deadLetterQueue: this.intake.deadLetterQueue, message: 'A webhook', consumer: 'the processor', maxAge: OLDEST_MESSAGE_AGE_LIMIT },
+        ShopRedact: { queue: this.intake.shopRedactQueue, deadLetterQueue: this.intake.shopRedactDeadLetterQueue, message: 'A shop/redact', consumer: 'the shop eraser', maxAge: ERASURE_AGE_LIMIT },
+      },
     });
 
     new CfnOutput(this, 'WebhookUrl', { value: `${this.httpApi.url}${WEBHOOK_PATH.slice(1)}`, description: 'Shopify webhook subscriptions deliver here' });
@@ -238,6 +259,7 @@ export class LoyaltyStack extends Stack {
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'ExportBucketName', { value: this.dataExports.bucket.bucketName, description: 'customers/data_request exports, kept 30 days' });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.intake.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'ShopRedactDeadLetterQueueUrl', { value: this.intake.shopRedactDeadLetterQueue.queueUrl, description: 'shop/redact deliveries the shop eraser failed five times' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
     new CfnOutput(this, 'EventBusName', { value: this.messages.bus.eventBusName, description: 'Customer messages as events (source "loyalty"): add a rule here to forward them' });
   }

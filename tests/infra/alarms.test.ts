@@ -2,6 +2,7 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OLDEST_MESSAGE_AGE_LIMIT } from '../../infra/alarms.ts';
+import { ERASURE_AGE_LIMIT } from '../../infra/webhook-intake.ts';
 import { functionLogicalId, logicalId, synthesize, type Synthesized } from './synthesized-stack.ts';
 
 interface AlarmProperties {
@@ -28,12 +29,14 @@ describe('alarms', () => {
   const alarmOn = (metricName: string, dimensionValue: unknown) =>
     alarms.filter((alarm) => alarm.MetricName === metricName && alarm.Dimensions.some((dimension) => JSON.stringify(dimension.Value) === JSON.stringify(dimensionValue)));
 
-  it('fires as soon as one message lands in the dead-letter queue', () => {
-    const deadLetterQueue = logicalId(synthesized.stack.intake.deadLetterQueue.node.defaultChild as CfnElement);
+  it('fires as soon as one message lands in either dead-letter queue', () => {
+    const { deadLetterQueue, shopRedactDeadLetterQueue } = synthesized.stack.intake;
 
-    const [alarm] = alarmOn('ApproximateNumberOfMessagesVisible', { 'Fn::GetAtt': [deadLetterQueue, 'QueueName'] });
+    for (const queue of [deadLetterQueue, shopRedactDeadLetterQueue]) {
+      const found = alarmOn('ApproximateNumberOfMessagesVisible', { 'Fn::GetAtt': [logicalId(queue.node.defaultChild as CfnElement), 'QueueName'] });
 
-    expect(alarm).toMatchObject({ Namespace: 'AWS/SQS', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+      expect(found).toEqual([expect.objectContaining({ Namespace: 'AWS/SQS', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' })]);
+    }
   });
 
   it('fires when the oldest webhook in the queue waits too long', () => {
@@ -44,17 +47,24 @@ describe('alarms', () => {
     expect(alarm).toMatchObject({ Namespace: 'AWS/SQS', Threshold: OLDEST_MESSAGE_AGE_LIMIT.toSeconds(), ComparisonOperator: 'GreaterThanThreshold' });
   });
 
+  it('fires when a shop/redact waits longer than all its retries would take', () => {
+    const queue = logicalId(synthesized.stack.intake.shopRedactQueue.node.defaultChild as CfnElement);
+
+    const [alarm] = alarmOn('ApproximateAgeOfOldestMessage', { 'Fn::GetAtt': [queue, 'QueueName'] });
+
+    expect(alarm).toMatchObject({ Namespace: 'AWS/SQS', Threshold: ERASURE_AGE_LIMIT.toSeconds(), ComparisonOperator: 'GreaterThanThreshold' });
+  });
+
   it('watches every function for errors and throttles', () => {
     const { intake, api, appPage, scheduledJobs } = synthesized.stack;
 
-    for (const fn of [intake.receiver, intake.processor, api, appPage, ...scheduledJobs.functions]) {
+    for (const fn of [intake.receiver, intake.processor, intake.shopEraser, api, appPage, ...scheduledJobs.functions]) {
       const name = { Ref: functionLogicalId(fn) };
       expect(alarmOn('Errors', name)).toHaveLength(1);
       expect(alarmOn('Throttles', name)).toHaveLength(1);
     }
-    expect(alarms).toHaveLength(2 + (4 + scheduledJobs.functions.length) * 2);
-    // Two queue alarms and two for each of the ten functions: the count the README prices.
-    expect(alarms).toHaveLength(22);
+    // Two for each of the two queues and two for each function: the count the README prices.
+    expect(alarms).toHaveLength(2 * 2 + (5 + scheduledJobs.functions.length) * 2);
   });
 
   it('notifies the topic when an alarm fires and when it clears, and stays quiet without data', () => {

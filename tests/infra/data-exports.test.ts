@@ -25,17 +25,18 @@ describe('privacy: the export bucket and the erasure grants', () => {
     expect(synthesized.template.findResources('AWS::S3::Bucket')[bucketId]?.DeletionPolicy).toBe('Retain');
   });
 
-  it('lets only the export job write exports, and only the webhook processor delete items', () => {
-    const { intake, api, scheduledJobs } = synthesized.stack;
+  it('lets only the export job write exports, and only the shop eraser (in bulk) and the webhook processor (one item) delete items', () => {
+    const { intake, api, appPage, scheduledJobs } = synthesized.stack;
     const exporter = scheduledJobs.functions.find((fn) => fn.node.id === 'ExportData')!;
+    const deletes = (fn: typeof api) => allowedActions(synthesized.template, fn).filter((action) => action === 'dynamodb:DeleteItem' || action === 'dynamodb:BatchWriteItem');
     expect(allowedActions(synthesized.template, exporter).filter((action) => action.startsWith('s3:'))).toEqual(['s3:PutObject']);
-    expect(allowedActions(synthesized.template, intake.processor)).toEqual(expect.arrayContaining(['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']));
-    for (const other of [intake.receiver, intake.processor, api, ...scheduledJobs.functions.filter((fn) => fn !== exporter)]) {
+    expect(deletes(intake.shopEraser)).toEqual(['dynamodb:BatchWriteItem']);
+    // The token item on app/uninstalled (see table-access.test.ts for which items).
+    expect(deletes(intake.processor)).toEqual(['dynamodb:DeleteItem']);
+    for (const other of [intake.receiver, intake.processor, intake.shopEraser, api, appPage, ...scheduledJobs.functions.filter((fn) => fn !== exporter)]) {
       expect(allowedActions(synthesized.template, other).filter((action) => action.startsWith('s3:'))).toEqual([]);
     }
-    for (const other of [intake.receiver, api, ...scheduledJobs.functions]) {
-      expect(allowedActions(synthesized.template, other).filter((action) => action === 'dynamodb:DeleteItem' || action === 'dynamodb:BatchWriteItem')).toEqual([]);
-    }
+    for (const other of [intake.receiver, api, appPage, ...scheduledJobs.functions]) expect(deletes(other)).toEqual([]);
     const s3 = allowStatements(synthesized.template, exporter).find((statement) => [statement.Action].flat().includes('s3:PutObject'));
     expect(JSON.stringify(s3?.Resource)).toContain(bucketId);
     expect(JSON.stringify(s3?.Resource)).toContain('/exports/*');

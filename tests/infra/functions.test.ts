@@ -19,25 +19,25 @@ interface FunctionProperties {
 describe('the functions', () => {
   // The one file that bundles for real: esbuild runs once per function, here.
   let synthesized: Synthesized;
-  let functions: Record<'receiver' | 'processor' | 'api' | 'remind', LoyaltyFunction>;
+  let functions: Record<'receiver' | 'processor' | 'shopEraser' | 'api' | 'remind', LoyaltyFunction>;
   /** Every function the stack deploys, the scheduled jobs' included. */
   let all: LoyaltyFunction[];
   beforeAll(() => {
     synthesized = synthesize({ context: { stage: 'prod', logRetentionDays: '90' }, bundle: true });
     const { intake, api, appPage, scheduledJobs } = synthesized.stack;
     const remind = scheduledJobs.functions.find((fn) => fn.node.id === 'Remind')!;
-    functions = { receiver: intake.receiver, processor: intake.processor, api, remind };
-    all = [intake.receiver, intake.processor, api, appPage, ...scheduledJobs.functions];
+    functions = { receiver: intake.receiver, processor: intake.processor, shopEraser: intake.shopEraser, api, remind };
+    all = [intake.receiver, intake.processor, intake.shopEraser, api, appPage, ...scheduledJobs.functions];
   });
 
   const properties = (fn: LoyaltyFunction) => synthesized.template.findResources('AWS::Lambda::Function')[functionLogicalId(fn)]?.Properties as FunctionProperties;
 
-  it('are the ten the stack needs (receiver, processor, API, admin page, and the six scheduled jobs), and no more', () => {
-    synthesized.template.resourceCountIs('AWS::Lambda::Function', 10);
-    expect(all).toHaveLength(10);
+  it('are the five the stack needs (receiver, processor, shop eraser, API, admin page) and one for each scheduled job, and no more', () => {
+    synthesized.template.resourceCountIs('AWS::Lambda::Function', 5 + synthesized.stack.scheduledJobs.functions.length);
+    expect(new Set(all).size).toBe(all.length);
   });
 
-  it.each(['receiver', 'processor', 'api'] as const)('runs the %s on Node.js 22 on arm64, with source maps', (name) => {
+  it.each(['receiver', 'processor', 'shopEraser', 'api'] as const)('runs the %s on Node.js 22 on arm64, with source maps', (name) => {
     const fn = properties(functions[name]);
 
     expect(fn.Runtime).toBe('nodejs22.x');
@@ -57,7 +57,7 @@ describe('the functions', () => {
   });
 
   // The reminder job stands for the jobs that send messages: its bundle carries the SES and EventBridge clients.
-  it.each(['receiver', 'processor', 'api', 'remind'] as const)('bundles the %s as minified ESM with the require banner, the SDK included', (name) => {
+  it.each(['receiver', 'processor', 'shopEraser', 'api', 'remind'] as const)('bundles the %s as minified ESM with the require banner, the SDK included', (name) => {
     const assetDir = join(synthesized.app.outdir, `asset.${properties(functions[name]).Code.S3Key.replace(/\.zip$/, '')}`);
 
     const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
@@ -70,7 +70,7 @@ describe('the functions', () => {
     expect(code.trimEnd().endsWith('//# sourceMappingURL=index.mjs.map')).toBe(true);
   });
 
-  it('lets the receiver send to the queue and read the secret, and nothing else', () => {
+  it('lets the receiver send to the two queues and read the secret, and nothing else', () => {
     const actions = allowedActions(synthesized.template, functions.receiver);
 
     expect(actions).toContain('sqs:SendMessage');
@@ -78,18 +78,38 @@ describe('the functions', () => {
     expect(actions.filter((action) => action.startsWith('dynamodb:'))).toEqual([]);
     expect(actions).not.toContain('sqs:ReceiveMessage');
     expect(actions).not.toContain('sqs:DeleteMessage');
-    const sendStatement = allowStatements(synthesized.template, functions.receiver).find((statement) => [statement.Action].flat().includes('sqs:SendMessage'));
-    expect(sendStatement?.Resource).toEqual({ 'Fn::GetAtt': [logicalId(synthesized.stack.intake.queue.node.defaultChild as CfnElement), 'Arn'] });
+    const sendTo = allowStatements(synthesized.template, functions.receiver)
+      .filter((statement) => [statement.Action].flat().includes('sqs:SendMessage'))
+      .flatMap((statement) => [statement.Resource].flat());
+    const { queue, shopRedactQueue } = synthesized.stack.intake;
+    expect(sendTo).toEqual([queue, shopRedactQueue].map((sent) => ({ 'Fn::GetAtt': [logicalId(sent.node.defaultChild as CfnElement), 'Arn'] })));
   });
 
   it('lets the processor read and write the table and consume the queue, but not read the secret', () => {
     const actions = allowedActions(synthesized.template, functions.processor);
 
-    // What DynamoDbStore calls; TransactWriteItems is authorized per item as Put/Update/ConditionCheck.
-    expect(actions).toEqual(expect.arrayContaining(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem']));
+    // What its store calls; TransactWriteItems is authorized per item as PutItem/UpdateItem.
+    expect(actions.filter((action) => action.startsWith('dynamodb:'))).toEqual(['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     expect(actions).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']));
     expect(actions.filter((action) => action.startsWith('secretsmanager:'))).toEqual([]);
+    // It cannot ask for a shop's erasure: only the receiver, after the signature, sends to that queue.
     expect(actions).not.toContain('sqs:SendMessage');
+  });
+
+  it('lets the shop eraser consume its queue, query and batch-delete, and nothing else', () => {
+    const actions = allowedActions(synthesized.template, functions.shopEraser);
+
+    expect(actions.filter((action) => !action.startsWith('logs:'))).toEqual([
+      'dynamodb:BatchWriteItem',
+      'dynamodb:Query',
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:ReceiveMessage',
+    ]);
+    const consumed = allowStatements(synthesized.template, functions.shopEraser).filter((statement) => [statement.Action].flat().includes('sqs:ReceiveMessage'));
+    expect(consumed.flatMap((statement) => [statement.Resource].flat())).toEqual([{ 'Fn::GetAtt': [logicalId(synthesized.stack.intake.shopRedactQueue.node.defaultChild as CfnElement), 'Arn'] }]);
   });
 
   it('lets the API read and write the table and read the secret, but not touch the queue', () => {
@@ -111,7 +131,7 @@ describe('the functions', () => {
   it('gives each function its own role, with no managed policy (so no AWSLambdaBasicExecutionRole)', () => {
     const roles = synthesized.template.findResources('AWS::IAM::Role', { Properties: { AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'lambda.amazonaws.com' } }] } } });
 
-    expect(Object.keys(roles)).toHaveLength(10);
+    expect(Object.keys(roles)).toHaveLength(all.length);
     expect(Object.values(roles).every((role) => role.Properties.ManagedPolicyArns === undefined)).toBe(true);
   });
 
@@ -120,6 +140,6 @@ describe('the functions', () => {
 
     const modes = Object.values(traced.template.findResources('AWS::Lambda::Function')).map((fn) => (fn.Properties as FunctionProperties).TracingConfig?.Mode);
 
-    expect(modes).toEqual(Array.from({ length: 10 }, () => 'Active'));
+    expect(modes).toEqual(Array.from({ length: all.length }, () => 'Active'));
   });
 });

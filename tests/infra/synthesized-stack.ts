@@ -55,10 +55,11 @@ export function functionLogicalId(fn: LoyaltyFunction): string {
   return logicalId(fn.function.node.defaultChild as CfnElement);
 }
 
-interface Statement {
+export interface Statement {
   Effect: string;
   Action: string | string[];
   Resource: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
 }
 
 /** Every Allow statement in the IAM policies attached to the function's role. */

@@ -10,8 +10,8 @@ describe('the token key', () => {
   let keyId: string;
   beforeAll(() => {
     synthesized = synthesize({ context: { stage: 'prod' } });
-    const { intake, api, scheduledJobs, tokenKey } = synthesized.stack;
-    all = [intake.receiver, intake.processor, api, ...scheduledJobs.functions];
+    const { intake, api, appPage, scheduledJobs, tokenKey } = synthesized.stack;
+    all = [intake.receiver, intake.processor, intake.shopEraser, api, appPage, ...scheduledJobs.functions];
     keyId = logicalId(tokenKey.key.node.defaultChild as CfnElement);
   });
 
@@ -42,5 +42,22 @@ describe('the token key', () => {
     for (const fn of [synthesized.stack.api, outbox]) expect(variables(fn).TOKEN_KEY_ID).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
     expect(variables(outbox).APP_SECRET_ARN).toBeDefined();
     expect(variables(synthesized.stack.intake.processor).TOKEN_KEY_ID).toBeUndefined();
+  });
+
+  it('is not needed to forget a shop: the processor deletes the token item (app/uninstalled) and the eraser the whole shop without it', () => {
+    const { processor, shopEraser } = synthesized.stack.intake;
+
+    for (const fn of [processor, shopEraser]) {
+      const kms = allowStatements(synthesized.template, fn).flatMap((statement) => [statement.Action].flat()).filter((action) => action.startsWith('kms:'));
+      expect(kms).toEqual([]);
+    }
+  });
+
+  it('lets no one but its two users decrypt with it through its key policy either (the account root only delegates to IAM)', () => {
+    const policy = synthesized.template.findResources('AWS::KMS::Key')[keyId]?.Properties.KeyPolicy as { Statement: { Principal: unknown; Action: string | string[] }[] };
+
+    const principals = policy.Statement.map((statement) => statement.Principal);
+
+    expect(principals).toEqual([{ AWS: 'arn:aws:iam::111111111111:root' }]);
   });
 });

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MAX_RECEIVE_COUNT, PROCESSOR_TIMEOUT } from '../../infra/webhook-intake.ts';
+import { ERASER_TIMEOUT, MAX_RECEIVE_COUNT, PROCESSOR_TIMEOUT } from '../../infra/webhook-intake.ts';
 import { functionLogicalId, logicalId, synthesize, type Synthesized } from './synthesized-stack.ts';
 import type { CfnElement } from 'aws-cdk-lib';
 
@@ -8,17 +8,26 @@ describe('webhook intake', () => {
   let synthesized: Synthesized;
   let queueId: string;
   let deadLetterQueueId: string;
+  let shopRedactQueueId: string;
+  let shopRedactDeadLetterQueueId: string;
   beforeAll(() => {
     synthesized = synthesize({ context: { stage: 'prod' } });
-    queueId = logicalId(synthesized.stack.intake.queue.node.defaultChild as CfnElement);
-    deadLetterQueueId = logicalId(synthesized.stack.intake.deadLetterQueue.node.defaultChild as CfnElement);
+    const id = (construct: { node: { defaultChild?: unknown } }) => logicalId(construct.node.defaultChild as CfnElement);
+    const { intake } = synthesized.stack;
+    queueId = id(intake.queue);
+    deadLetterQueueId = id(intake.deadLetterQueue);
+    shopRedactQueueId = id(intake.shopRedactQueue);
+    shopRedactDeadLetterQueueId = id(intake.shopRedactDeadLetterQueue);
   });
 
-  it('parks a message that failed five times in a dead-letter queue', () => {
-    synthesized.template.resourceCountIs('AWS::SQS::Queue', 2);
-    synthesized.template.hasResourceProperties('AWS::SQS::Queue', {
-      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [deadLetterQueueId, 'Arn'] }, maxReceiveCount: MAX_RECEIVE_COUNT },
-    });
+  it('parks a message that failed five times in a dead-letter queue, one for each of the two queues', () => {
+    synthesized.template.resourceCountIs('AWS::SQS::Queue', 4);
+    const queues = synthesized.template.findResources('AWS::SQS::Queue');
+
+    const redrive = (id: string) => queues[id]?.Properties.RedrivePolicy;
+
+    expect(redrive(queueId)).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [deadLetterQueueId, 'Arn'] }, maxReceiveCount: MAX_RECEIVE_COUNT });
+    expect(redrive(shopRedactQueueId)).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [shopRedactDeadLetterQueueId, 'Arn'] }, maxReceiveCount: MAX_RECEIVE_COUNT });
     expect(MAX_RECEIVE_COUNT).toBe(5);
   });
 
@@ -27,8 +36,10 @@ describe('webhook intake', () => {
 
     const retention = (id: string) => (queues[id]?.Properties as { MessageRetentionPeriod: number }).MessageRetentionPeriod;
 
-    expect(retention(deadLetterQueueId)).toBe(14 * 24 * 3600);
-    expect(retention(deadLetterQueueId)).toBeGreaterThan(retention(queueId));
+    for (const [queue, deadLetters] of [[queueId, deadLetterQueueId], [shopRedactQueueId, shopRedactDeadLetterQueueId]] as const) {
+      expect(retention(deadLetters)).toBe(14 * 24 * 3600);
+      expect(retention(deadLetters)).toBeGreaterThan(retention(queue));
+    }
   });
 
   it('hides a message in work for at least six processor timeouts', () => {
@@ -39,10 +50,18 @@ describe('webhook intake', () => {
     expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * processor.Timeout);
   });
 
-  it('encrypts both queues with SQS-managed keys and refuses plain HTTP', () => {
+  it('hides a shop/redact in work for at least six eraser timeouts', () => {
+    const queue = synthesized.template.findResources('AWS::SQS::Queue')[shopRedactQueueId]?.Properties as { VisibilityTimeout: number };
+    const eraser = synthesized.template.findResources('AWS::Lambda::Function')[functionLogicalId(synthesized.stack.intake.shopEraser)]?.Properties as { Timeout: number };
+
+    expect(eraser.Timeout).toBe(ERASER_TIMEOUT.toSeconds());
+    expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * eraser.Timeout);
+  });
+
+  it('encrypts every queue with SQS-managed keys and refuses plain HTTP', () => {
     const queues = synthesized.template.findResources('AWS::SQS::Queue');
 
-    for (const id of [queueId, deadLetterQueueId]) {
+    for (const id of [queueId, deadLetterQueueId, shopRedactQueueId, shopRedactDeadLetterQueueId]) {
       expect(queues[id]?.Properties.SqsManagedSseEnabled).toBe(true);
       synthesized.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         Queues: [{ Ref: id }],
@@ -54,7 +73,7 @@ describe('webhook intake', () => {
   });
 
   it('feeds the processor from the queue and lets it report failed messages one by one', () => {
-    synthesized.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    synthesized.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
     synthesized.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
       FunctionName: { Ref: functionLogicalId(synthesized.stack.intake.processor) },
@@ -63,16 +82,33 @@ describe('webhook intake', () => {
     });
   });
 
-  it('tells the receiver where the queue is and the processor where the table is', () => {
+  it('feeds shop/redact deliveries to the shop eraser alone, one shop at a time, two at most at once', () => {
+    const mappings = Object.values(synthesized.template.findResources('AWS::Lambda::EventSourceMapping')).map((mapping) => mapping.Properties as Record<string, unknown>);
+
+    const fromShopRedact = mappings.filter((mapping) => JSON.stringify(mapping.EventSourceArn) === JSON.stringify({ 'Fn::GetAtt': [shopRedactQueueId, 'Arn'] }));
+
+    expect(fromShopRedact).toEqual([
+      expect.objectContaining({
+        FunctionName: { Ref: functionLogicalId(synthesized.stack.intake.shopEraser) },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        BatchSize: 1,
+        ScalingConfig: { MaximumConcurrency: 2 },
+      }),
+    ]);
+  });
+
+  it('tells the receiver where both queues are, and the processor and the shop eraser where the table is', () => {
     const { intake, table } = synthesized.stack;
     const tableId = logicalId(table.table.node.defaultChild as CfnElement);
 
     synthesized.template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('queues'),
-      Environment: { Variables: Match.objectLike({ QUEUE_URL: { Ref: queueId }, APP_SECRET_ARN: Match.anyValue() }) },
+      Environment: { Variables: Match.objectLike({ QUEUE_URL: { Ref: queueId }, SHOP_REDACT_QUEUE_URL: { Ref: shopRedactQueueId }, APP_SECRET_ARN: Match.anyValue() }) },
     });
-    const processor = synthesized.template.findResources('AWS::Lambda::Function')[functionLogicalId(intake.processor)]?.Properties as { Environment: { Variables: Record<string, unknown> } };
-    expect(processor.Environment.Variables.TABLE_NAME).toEqual({ Ref: tableId });
-    expect(processor.Environment.Variables).not.toHaveProperty('APP_SECRET_ARN');
+    for (const fn of [intake.processor, intake.shopEraser]) {
+      const variables = (synthesized.template.findResources('AWS::Lambda::Function')[functionLogicalId(fn)]?.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables;
+      expect(variables.TABLE_NAME).toEqual({ Ref: tableId });
+      expect(variables).not.toHaveProperty('APP_SECRET_ARN');
+    }
   });
 });

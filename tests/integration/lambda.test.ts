@@ -1,21 +1,31 @@
 /**
  * The Lambda entries, fed the events AWS gives them: an API Gateway v2 request to the webhook
  * receiver, whose SQS message (caught by a stand-in SQS endpoint on loopback) goes to the
- * processor as an SQS event, and the storefront API answering from DynamoDB Local.
+ * processor, or for `shop/redact` to the shop eraser, as an SQS event, and the storefront API
+ * answering from DynamoDB Local. Each entry's DynamoDB calls are held to the rights the stack
+ * gives its function (the synthesized IAM policy, evaluated before each request is sent).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { LoyaltyFunction } from '../../infra/loyalty-function.ts';
+import { synthesize } from '../infra/synthesized-stack.ts';
+import { TablePolicy, tableRequests } from '../infra/table-policy.ts';
 import { freshTable } from '../support/database.ts';
 import { paidOrder } from '../support/fixtures.ts';
 import { proxyQuery, SECRET, API_KEY, SHOP, webhookRequest } from '../support/http.ts';
 
 interface SentMessage {
+  QueueUrl: string;
   MessageBody: string;
   MessageAttributes: Record<string, { DataType: string; StringValue: string }>;
 }
+
+const QUEUE_URL = 'webhooks';
+const SHOP_REDACT_QUEUE_URL = 'shop-redact';
 
 const sent: SentMessage[] = [];
 let sqs: Server;
@@ -63,18 +73,46 @@ async function apiEvent(request: Request): Promise<APIGatewayProxyEventV2> {
 
 const context = { functionName: 'test', awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
 
+/** A queued message as the SQS event hands it to a function. */
+function sqsRecord(message: SentMessage, messageId: string): SQSEvent['Records'][number] {
+  return {
+    messageId,
+    receiptHandle: messageId,
+    body: message.MessageBody,
+    attributes: {} as SQSEvent['Records'][number]['attributes'],
+    messageAttributes: Object.fromEntries(
+      Object.entries(message.MessageAttributes).map(([name, value]) => [name, { dataType: value.DataType, stringValue: value.StringValue, stringListValues: [], binaryListValues: [] }]),
+    ),
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: `arn:aws:sqs:us-east-1:111111111111:${message.QueueUrl.split('/').pop()}`,
+    awsRegion: 'us-east-1',
+  };
+}
+
+/**
+ * Which function is running, so its DynamoDB calls are checked against its own policy; every
+ * request its policy would refuse is recorded (and refused, as AWS would).
+ */
+const rights: { acting?: { name: string; policy: TablePolicy }; denied: string[] } = { denied: [] };
+
 describe('the Lambda entries', () => {
   let receiver: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
   let processor: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+  let shopEraser: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
   let api: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
   let appPage: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
+  let table: Awaited<ReturnType<typeof freshTable>>;
+  /** Runs `call` as the stack's function `fn`: under its table rights. */
+  let as: <T>(fn: 'processor' | 'shopEraser' | 'api', call: () => Promise<T>) => Promise<T>;
 
   beforeAll(async () => {
-    const table = await freshTable();
+    table = await freshTable();
     const sqsEndpoint = await startSqsStandIn();
     vi.stubEnv('TABLE_NAME', table.tableName);
     vi.stubEnv('DYNAMODB_ENDPOINT', table.endpoint);
-    vi.stubEnv('QUEUE_URL', `${sqsEndpoint}/111111111111/webhooks`);
+    vi.stubEnv('QUEUE_URL', `${sqsEndpoint}/111111111111/${QUEUE_URL}`);
+    vi.stubEnv('SHOP_REDACT_QUEUE_URL', `${sqsEndpoint}/111111111111/${SHOP_REDACT_QUEUE_URL}`);
     vi.stubEnv('AWS_ENDPOINT_URL_SQS', sqsEndpoint);
     vi.stubEnv('AWS_REGION', 'us-east-1');
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
@@ -84,13 +122,55 @@ describe('the Lambda entries', () => {
     vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
     receiver = (await import('../../functions/webhook-receiver/index.ts')).handler as typeof receiver;
     processor = (await import('../../functions/webhook-processor/index.ts')).handler;
+    shopEraser = (await import('../../functions/shop-eraser/index.ts')).handler;
     api = (await import('../../functions/api/index.ts')).handler as typeof api;
     appPage = (await import('../../functions/app-page/index.ts')).handler as typeof appPage;
+
+    // The rights the stack gives each function, checked before every request the shared client sends.
+    const { template, stack } = synthesize({ context: { stage: 'prod' } });
+    const functions: Record<'processor' | 'shopEraser' | 'api', LoyaltyFunction> = { processor: stack.intake.processor, shopEraser: stack.intake.shopEraser, api: stack.api };
+    const { dynamoDbClient } = await import('../../functions/runtime/store.ts');
+    dynamoDbClient().middlewareStack.add(
+      (next, handlerContext) => async (args) => {
+        const acting = rights.acting;
+        for (const request of acting ? tableRequests(handlerContext.commandName ?? '', args.input as Record<string, unknown>) : []) {
+          if (acting!.policy.allows(request)) continue;
+          const refusal = `${acting!.name} may not ${request.action} on ${request.resource} (${request.leadingKeys.join(', ') || 'no key'})`;
+          rights.denied.push(refusal);
+          throw Object.assign(new Error(refusal), { name: 'AccessDeniedException' });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'stackTableRights' },
+    );
+    as = async (name, call) => {
+      rights.acting = { name, policy: new TablePolicy(template, stack.table, functions[name]) };
+      try {
+        return await call();
+      } finally {
+        rights.acting = undefined;
+      }
+    };
+  });
+  afterEach(() => {
+    // A refusal the code swallowed (the delivery log does) is still a right the function lacks.
+    expect(rights.denied.splice(0)).toEqual([]);
   });
   afterAll(() => {
     vi.unstubAllEnvs();
     sqs?.close();
   });
+
+  /** Everything held for `shop`, by partition, as the eraser's own queries would find it. */
+  async function itemsOf(shop: string): Promise<string[]> {
+    const partitions = [`SHOP#${shop}`, `MEMBER#${shop}#3101`];
+    const found: string[] = [];
+    for (const pk of partitions) {
+      const { Items = [] } = await table.client.send(new QueryCommand({ TableName: table.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': { S: pk } } }));
+      found.push(...Items.map((item) => `${item.PK?.S} ${item.SK?.S}`));
+    }
+    return found;
+  }
 
   it('receives a signed webhook, queues it, processes it, and shows the points', async () => {
     const order = paidOrder({ id: 42, customerId: 3001, subtotal: '75.50', at: new Date().toISOString() });
@@ -98,26 +178,14 @@ describe('the Lambda entries', () => {
     expect(received).toMatchObject({ statusCode: 200 });
     expect(sent).toHaveLength(1);
     expect(sent[0]!.MessageAttributes.webhookId?.StringValue).toBe('lambda-1');
+    expect(sent[0]!.QueueUrl).toMatch(new RegExp(`/${QUEUE_URL}$`));
 
-    const record = (message: SentMessage, messageId: string) => ({
-      messageId,
-      receiptHandle: messageId,
-      body: message.MessageBody,
-      attributes: {} as SQSEvent['Records'][number]['attributes'],
-      messageAttributes: Object.fromEntries(
-        Object.entries(message.MessageAttributes).map(([name, value]) => [name, { dataType: value.DataType, stringValue: value.StringValue, stringListValues: [], binaryListValues: [] }]),
-      ),
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:us-east-1:111111111111:webhooks',
-      awsRegion: 'us-east-1',
-    });
     // Delivered twice, as SQS may: processed once.
-    const batch = await processor({ Records: [record(sent[0]!, 'm1'), record(sent[0]!, 'm2')] }, context);
+    const batch = await as('processor', () => processor({ Records: [sqsRecord(sent[0]!, 'm1'), sqsRecord(sent[0]!, 'm2')] }, context));
     expect(batch.batchItemFailures).toEqual([]);
 
     const url = `http://127.0.0.1/proxy/member?${proxyQuery({ customerId: '3001', at: new Date() })}`;
-    const answer = await api(await apiEvent(new Request(url)), context);
+    const answer = await as('api', async () => api(await apiEvent(new Request(url)), context));
     expect(answer).toMatchObject({ statusCode: 200 });
     expect(JSON.parse((answer as { body: string }).body)).toMatchObject({ balance: 75 });
   });
@@ -153,9 +221,61 @@ describe('the Lambda entries', () => {
     const order = JSON.stringify(paidOrder({ id: 44, customerId: 3002, subtotal: '5.00', at: new Date().toISOString() }));
     // A key over DynamoDB's 2048-byte limit makes the write itself fail, as an outage would.
     const unwritable = `${'x'.repeat(2100)}.myshopify.com`;
-    const result = await processor({ Records: [make('good', order, SHOP), make('poison', '{', SHOP), make('failing', order, unwritable)] }, context);
+    const result = await as('processor', () => processor({ Records: [make('good', order, SHOP), make('poison', '{', SHOP), make('failing', order, unwritable)] }, context));
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'failing' }]);
     const url = `http://127.0.0.1/proxy/member?${proxyQuery({ customerId: '3002', at: new Date() })}`;
-    expect(JSON.parse(((await api(await apiEvent(new Request(url)), context)) as { body: string }).body)).toMatchObject({ balance: 5 });
+    expect(JSON.parse(((await as('api', async () => api(await apiEvent(new Request(url)), context))) as { body: string }).body)).toMatchObject({ balance: 5 });
+  });
+
+  it('redeems, takes survey answers and the privacy topics within the rights the stack gives the API and the processor', async () => {
+    const at = new Date();
+    const deliver = async (topic: string, body: unknown) => {
+      const from = sent.length;
+      expect(await receiver(await apiEvent(webhookRequest(topic, body)), context)).toMatchObject({ statusCode: 200 });
+      const batch = await as('processor', () => processor({ Records: sent.slice(from).map((message, i) => sqsRecord(message, `${topic}-${i}`)) }, context));
+      expect(batch.batchItemFailures).toEqual([]);
+    };
+    const proxy = async (path: string, init: RequestInit = {}) => {
+      const answer = await as('api', async () => api(await apiEvent(new Request(`http://127.0.0.1/proxy${path}?${proxyQuery({ customerId: '3003', at })}`, init)), context));
+      return answer as { statusCode: number; body: string };
+    };
+    await deliver('orders/paid', paidOrder({ id: 45, customerId: 3003, subtotal: '600.00', at: at.toISOString() }));
+
+    const redeemed = await proxy('/member/redemptions', { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'lambda-redeem-1' }, body: JSON.stringify({ rewardId: 'five-off' }) });
+    const answered = await proxy('/member/feedback', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ score: 5, comment: 'call me' }) });
+    await deliver('customers/data_request', { shop_id: 1, shop_domain: SHOP, customer: { id: 3003 }, orders_requested: [45], data_request: { id: 77 } });
+    await deliver('customers/redact', { shop_id: 1, shop_domain: SHOP, customer: { id: 3003 }, orders_to_redact: [45] });
+    await deliver('app/uninstalled', { id: 1, name: 'Shop', myshopify_domain: SHOP, domain: SHOP });
+
+    expect(redeemed.statusCode).toBe(201);
+    expect(answered.statusCode).toBe(201);
+    expect(rights.denied).toEqual([]);
+  });
+
+  it('sends shop/redact to its own queue, where the shop eraser alone erases the shop', async () => {
+    const shop = 'erased-shop.myshopify.com';
+    const paid = paidOrder({ id: 46, customerId: 3101, subtotal: '20.00', at: new Date().toISOString() });
+    const from = sent.length;
+    expect(await receiver(await apiEvent(webhookRequest('orders/paid', paid, { shop })), context)).toMatchObject({ statusCode: 200 });
+    expect(await receiver(await apiEvent(webhookRequest('shop/redact', { shop_id: 2, shop_domain: shop }, { shop })), context)).toMatchObject({ statusCode: 200 });
+    const [order, redact] = sent.slice(from);
+    expect(order!.QueueUrl).toMatch(new RegExp(`/${QUEUE_URL}$`));
+    expect(redact!.QueueUrl).toMatch(new RegExp(`/${SHOP_REDACT_QUEUE_URL}$`));
+    expect(redact!.MessageAttributes.topic?.StringValue).toBe('shop/redact');
+    expect((await as('processor', () => processor({ Records: [sqsRecord(order!, 'order')] }, context))).batchItemFailures).toEqual([]);
+    const before = await itemsOf(shop);
+
+    // Each function refuses the other's deliveries, and keeps them (retried, then dead-lettered) rather than dropping them.
+    const misroutedToProcessor = await as('processor', () => processor({ Records: [sqsRecord(order!, 'order-again'), sqsRecord(redact!, 'redact-in-processor')] }, context));
+    const misroutedToEraser = await as('shopEraser', () => shopEraser({ Records: [sqsRecord(order!, 'order-in-eraser')] }, context));
+    const afterMisrouted = await itemsOf(shop);
+    const erased = await as('shopEraser', () => shopEraser({ Records: [sqsRecord(redact!, 'redact')] }, context));
+
+    expect(before.length).toBeGreaterThan(0);
+    expect(misroutedToProcessor.batchItemFailures).toEqual([{ itemIdentifier: 'redact-in-processor' }]);
+    expect(misroutedToEraser.batchItemFailures).toEqual([{ itemIdentifier: 'order-in-eraser' }]);
+    expect(afterMisrouted).toEqual(before);
+    expect(erased.batchItemFailures).toEqual([]);
+    expect(await itemsOf(shop)).toEqual([]);
   });
 });

@@ -1,0 +1,168 @@
+import type { CfnElement } from 'aws-cdk-lib';
+import { UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { LoyaltyFunction } from '../../infra/loyalty-function.ts';
+import { ALL_ITEM_KINDS, ITEM_KINDS, leadingKeysCondition, type ItemKind } from '../../infra/table-access.ts';
+import { accessTokenKey, couponKey, GSI_MEMBERS_OF_SHOP, idempotencyKey, memberPartition, orderKey, programVersionKey, shopKey, statsKeys, webhookDeliveryKey } from '../../shared/store/dynamodb/keys.ts';
+import { DynamoDbRateLimitStore } from '../../shared/store/dynamodb/rate-limits.ts';
+import { allowStatements, logicalId, synthesize, type Statement, type Synthesized } from './synthesized-stack.ts';
+import { TablePolicy, tableRequests } from './table-policy.ts';
+
+const WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'];
+
+describe('who may do what with the table', () => {
+  let synthesized: Synthesized;
+  let tableArn: unknown;
+  /** The functions whose table rights are declared per function (the jobs still take the broad grant). */
+  let declared: LoyaltyFunction[];
+  beforeAll(() => {
+    synthesized = synthesize({ context: { stage: 'prod' } });
+    const { intake, api, table } = synthesized.stack;
+    tableArn = { 'Fn::GetAtt': [logicalId(table.table.node.defaultChild as CfnElement), 'Arn'] };
+    declared = [intake.processor, intake.shopEraser, api];
+  });
+
+  const actionsOf = (statement: Statement) => [statement.Action].flat();
+  const tableStatements = (fn: LoyaltyFunction) => allowStatements(synthesized.template, fn).filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
+  const dynamoActions = (fn: LoyaltyFunction) => [...new Set(tableStatements(fn).flatMap(actionsOf))].sort();
+  /** The item kinds `action` is allowed on, from the LeadingKeys condition; `all` when unconditioned. */
+  const kindsFor = (fn: LoyaltyFunction, action: string): string[] | 'all' => {
+    const statements = tableStatements(fn).filter((statement) => actionsOf(statement).includes(action));
+    if (statements.some((statement) => statement.Condition === undefined)) return 'all';
+    return statements.flatMap((statement) => [statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] as string | string[]].flat()).sort();
+  };
+  const prefixes = (...kinds: ItemKind[]) => kinds.map((kind) => `${ITEM_KINDS[kind]}*`).sort();
+
+  describe('the API (the internet-facing function)', () => {
+    it('may delete nothing, and write in no batch', () => {
+      const actions = dynamoActions(synthesized.stack.api);
+
+      expect(actions).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    });
+
+    it('may put and update only shops, members, coupons, idempotency records, figures and rate limits, never orders', () => {
+      const api = synthesized.stack.api;
+
+      for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem']) expect(kindsFor(api, action)).toEqual(prefixes('shop', 'member', 'coupon', 'idempotency', 'stats', 'rate'));
+      const writes = tableStatements(api).filter((statement) => actionsOf(statement).some((action) => WRITES.includes(action)));
+      expect(writes).toEqual([expect.objectContaining({ Resource: tableArn, Condition: leadingKeysCondition(['shop', 'member', 'coupon', 'idempotency', 'stats', 'rate']) })]);
+    });
+
+    it('queries the members index by name, and no other index', () => {
+      const resources = tableStatements(synthesized.stack.api).flatMap((statement) => [statement.Resource].flat());
+
+      expect(resources.filter((resource) => JSON.stringify(resource).includes('/index/'))).toEqual([{ 'Fn::Join': ['', [tableArn, `/index/${GSI_MEMBERS_OF_SHOP}`]] }]);
+    });
+  });
+
+  describe('the webhook processor', () => {
+    it('may delete single items of a shop\'s own partition only (the token item, on app/uninstalled), and write in no batch', () => {
+      const processor = synthesized.stack.intake.processor;
+
+      expect(kindsFor(processor, 'dynamodb:DeleteItem')).toEqual(prefixes('shop'));
+      expect(dynamoActions(processor)).not.toContain('dynamodb:BatchWriteItem');
+    });
+
+    it('may write what earning and the privacy topics write, but no rate limits', () => {
+      const processor = synthesized.stack.intake.processor;
+
+      for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem']) expect(kindsFor(processor, action)).toEqual(prefixes('shop', 'member', 'order', 'coupon', 'idempotency', 'stats'));
+    });
+
+    it('queries no index', () => {
+      const resources = tableStatements(synthesized.stack.intake.processor).flatMap((statement) => [statement.Resource].flat());
+
+      expect(resources).toEqual(resources.map(() => tableArn));
+    });
+  });
+
+  describe('the shop eraser', () => {
+    it('alone may delete a shop\'s items broadly: in batches, every item kind', () => {
+      const { intake, api, appPage, scheduledJobs } = synthesized.stack;
+
+      expect(kindsFor(intake.shopEraser, 'dynamodb:BatchWriteItem')).toEqual(prefixes(...ALL_ITEM_KINDS));
+      for (const fn of [intake.receiver, intake.processor, api, appPage, ...scheduledJobs.functions]) {
+        expect(dynamoActions(fn)).not.toContain('dynamodb:BatchWriteItem');
+        const deletes = kindsFor(fn, 'dynamodb:DeleteItem');
+        expect(deletes === 'all' ? deletes : deletes.filter((prefix) => prefix !== `${ITEM_KINDS.shop}*`)).toEqual([]);
+      }
+    });
+
+    it('reads only keys, through the table and the members index, and puts or updates nothing', () => {
+      const eraser = synthesized.stack.intake.shopEraser;
+
+      expect(dynamoActions(eraser)).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:Query']);
+      const queried = tableStatements(eraser).filter((statement) => actionsOf(statement).includes('dynamodb:Query')).flatMap((statement) => [statement.Resource].flat());
+      expect(queried).toEqual([tableArn, { 'Fn::Join': ['', [tableArn, `/index/${GSI_MEMBERS_OF_SHOP}`]] }]);
+    });
+  });
+
+  it('conditions every write of a function with declared rights on the partition key, present and of its kinds', () => {
+    for (const fn of declared) {
+      const writes = tableStatements(fn).filter((statement) => actionsOf(statement).some((action) => WRITES.includes(action)));
+
+      expect(writes.length).toBeGreaterThan(0);
+      for (const statement of writes) {
+        expect(statement.Resource).toEqual(tableArn);
+        expect(statement.Condition?.Null).toEqual({ 'dynamodb:LeadingKeys': 'false' });
+        expect([statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']].flat().every((prefix) => typeof prefix === 'string' && /^[A-Z]+#\*$/.test(prefix))).toBe(true);
+      }
+    }
+  });
+
+  it('hold as IAM would evaluate them (the check the Lambda-entry test runs the entries under)', () => {
+    const { stack, template } = synthesized;
+    const api = new TablePolicy(template, stack.table, stack.api);
+    const eraser = new TablePolicy(template, stack.table, stack.intake.shopEraser);
+    const put = (pk: string) => ({ Put: { TableName: 't', Item: { PK: { S: pk }, SK: { S: 'X' } } } });
+
+    const redemption = tableRequests('TransactWriteItemsCommand', { TransactItems: [put('MEMBER#s#1'), put('COUPON#s#C'), put('IDEMPOTENCY#s#k')] });
+    const withAnOrder = tableRequests('TransactWriteItemsCommand', { TransactItems: [put('MEMBER#s#1'), put('ORDER#s#1')] });
+    const erasure = tableRequests('BatchWriteItemCommand', { RequestItems: { t: [{ DeleteRequest: { Key: { PK: { S: 'MEMBER#s#1' } } } }, { DeleteRequest: { Key: { PK: { S: 'ORDER#s#1' } } } }] } });
+
+    expect(redemption.every((request) => api.allows(request))).toBe(true);
+    expect(withAnOrder.map((request) => api.allows(request))).toEqual([true, false]);
+    expect(api.allows({ action: 'dynamodb:DeleteItem', resource: 'table', leadingKeys: ['MEMBER#s#1'] })).toBe(false);
+    expect(api.allows({ action: 'dynamodb:PutItem', resource: 'table', leadingKeys: [] })).toBe(false);
+    expect(api.allows({ action: 'dynamodb:Query', resource: `table/index/${GSI_MEMBERS_OF_SHOP}`, leadingKeys: ['MEMBERS#s'] })).toBe(true);
+    expect(api.allows({ action: 'dynamodb:Query', resource: 'table/index/GSI1', leadingKeys: ['OUTBOX#0'] })).toBe(false);
+    expect(erasure.every((request) => eraser.allows(request))).toBe(true);
+    expect(erasure.every((request) => api.allows(request))).toBe(false);
+    expect(eraser.allows({ action: 'dynamodb:GetItem', resource: 'table', leadingKeys: ['SHOP#s'] })).toBe(false);
+  });
+
+  it('never grants ConditionCheckItem, Scan or the stream to a function with declared rights (no code path uses them)', () => {
+    for (const fn of declared) {
+      expect(dynamoActions(fn).filter((action) => ['dynamodb:ConditionCheckItem', 'dynamodb:Scan', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'].includes(action))).toEqual([]);
+    }
+  });
+});
+
+describe('the item kinds', () => {
+  it('are the prefixes the store writes its partition keys with', async () => {
+    // A rate-limit window's key is built inside its adapter: ask it.
+    let ratePartition = '';
+    const client = { send: async (command: unknown) => void (ratePartition = String((command as UpdateItemCommand).input.Key?.PK?.S)) } as unknown as DynamoDBClient;
+    await new DynamoDbRateLimitStore(client, 'table').takeRateToken('a.myshopify.com', 'redeem#1', '2026-01-01T00:00:00Z', 5, new Date());
+
+    const written: Record<ItemKind, string[]> = {
+      shop: [shopKey('a').PK, accessTokenKey('a').PK, webhookDeliveryKey('a', 'orders/paid').PK, programVersionKey('a', 1).PK],
+      member: [memberPartition('a', '1')],
+      order: [orderKey('a', '1').PK],
+      idempotency: [idempotencyKey('a', 'k').PK],
+      coupon: [couponKey('a', 'CODE').PK],
+      stats: statsKeys('a', 'gauge').map((key) => key.PK),
+      rate: [ratePartition],
+    };
+
+    expect(Object.keys(written).sort()).toEqual([...ALL_ITEM_KINDS].sort());
+    for (const kind of ALL_ITEM_KINDS) for (const partition of written[kind]) expect(partition.startsWith(ITEM_KINDS[kind])).toBe(true);
+  });
+
+  it('become a LeadingKeys condition that also refuses a request naming no key', () => {
+    expect(leadingKeysCondition(['member', 'coupon', 'member'])).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MEMBER#*', 'COUPON#*'] },
+      Null: { 'dynamodb:LeadingKeys': 'false' },
+    });
+  });
+});
