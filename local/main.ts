@@ -54,11 +54,13 @@ let stopping: Promise<never> | undefined;
 let database: RunningDynamoDb | undefined;
 let client: DynamoDBClient | undefined;
 let server: ReturnType<typeof createAdaptorServer> | undefined;
+let figures: { stop(): void } | undefined;
 
 /** Stops what was started, DynamoDB Local last, then exits; once, whoever asks first. */
 function stop(code: number): Promise<never> {
   stopping ??= (async () => {
     server?.close();
+    figures?.stop();
     client?.destroy();
     await database?.stop();
     process.exit(code);
@@ -83,8 +85,9 @@ async function main() {
   }
   client = localClient(endpoint);
   await ensureTable(client, config.tableName);
-  const { app } = createLocalApp({
+  const { app, stream } = createLocalApp({
     client,
+    endpoint,
     tableName: config.tableName,
     secrets: { apiSecret: config.apiSecret, apiKey: config.apiKey },
     clock: config.clock,
@@ -92,6 +95,9 @@ async function main() {
     outbox: new LocalOutbox(config.inMemory ? undefined : join(config.dataDir, 'outbox.jsonl'), config.clock),
   });
   fetch = app.fetch;
+  // Figures appear within about a second of the change that moves them.
+  stream.start(250);
+  figures = stream;
 
   const where = config.dynamodbEndpoint ? endpoint : config.inMemory ? 'DynamoDB Local, in memory' : `DynamoDB Local, data in ${config.dataDir}`;
   const portHint = port === 3000 ? '' : ` -- --port ${port}`;

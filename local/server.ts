@@ -17,11 +17,14 @@ import { DynamoDbWebhookDeliveryLog } from '../shared/store/dynamodb/webhook-del
 import type { DiscountIssuer } from '../shared/shopify/admin-graphql.ts';
 import { demoStoreRoutes } from './demo-store.ts';
 import { LocalOutbox } from './outbox.ts';
+import { LocalStreamPoller } from './stream-poller.ts';
 
 export interface LocalAppOptions {
   /** Where links in messages (unsubscribe) point: `http://127.0.0.1:PORT` under `npm start`. */
   publicBaseUrl?: string;
   client: DynamoDBClient;
+  /** DynamoDB Local's address: the change stream (the figures) is read from it. */
+  endpoint: string;
   /** Where coupons become discounts; by default the Admin API as the environment configures it. */
   discounts?: DiscountIssuer;
   /** Where messages go locally: a file under the data directory, or memory. */
@@ -67,5 +70,7 @@ export function createLocalApp(options: LocalAppOptions) {
   });
   app.route('/dev', devRoutes({ store, discounts, notifier: outbox, exports: outbox, outbox, clock: options.clock, secrets: options.secrets, unsubscribe: { baseUrl: options.publicBaseUrl ?? process.env.PUBLIC_BASE_URL ?? 'http://127.0.0.1:3000', secret: async () => options.secrets.apiSecret } }));
   app.route('/', demoStoreRoutes({ secrets: options.secrets, clock: options.clock, fetch: (request) => app.fetch(request) }));
-  return { app, store, outbox };
+  // The figures follow the table's change stream, as the aggregator Lambda does in the cloud.
+  const stream = new LocalStreamPoller({ client: options.client, endpoint: options.endpoint, tableName: options.tableName, store, clock: options.clock });
+  return { app, store, outbox, stream };
 }

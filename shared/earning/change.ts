@@ -2,7 +2,7 @@
 import type { LedgerEntry, Lot, Member, Order } from '../ledger/types.ts';
 import type { Coupon } from '../rewards/coupon.ts';
 import type { Notification } from '../notify/notification.ts';
-import type { Feedback, StatsUpdate } from '../kpis/stats-types.ts';
+import type { Feedback } from '../kpis/stats-types.ts';
 
 /** An order used one of our coupons. */
 export interface CouponUse {
@@ -28,8 +28,6 @@ export interface Change {
   memberMinBalance?: number;
   /** Messages to queue with the change (each id once). */
   notifications?: Notification[];
-  /** The program's figures the change moves, written with it. */
-  stats?: StatsUpdate[];
   /** A storefront survey answer. */
   feedback?: Feedback;
 }

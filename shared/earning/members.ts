@@ -42,6 +42,11 @@ export function withContact(member: Member, contact: Contact): Member | null {
 
 const DAY = 86_400_000;
 
+/** The member was active at `at` (an order, a redemption): the latest activity is kept. */
+export function withActivity(member: Member, at: string): Member {
+  return member.lastActiveAt && member.lastActiveAt >= at ? member : { ...member, lastActiveAt: at };
+}
+
 /**
  * Counts a paid order into the member's order history and works out when the member will count
  * as fading: the last order plus `factor` times their usual interval between orders (at least a

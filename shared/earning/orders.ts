@@ -17,7 +17,7 @@ import { tierForSpend } from '../program/tiers.ts';
 import type { Change } from './change.ts';
 import type { OrderCancelled, OrderPaid, RefundCreated } from './events.ts';
 import { CurrencyMismatchError } from './errors.ts';
-import { credit, newMember, withContact, withOrderStats, withoutOrderStats, withTier } from './members.ts';
+import { credit, newMember, withActivity, withContact, withOrderStats, withoutOrderStats, withTier } from './members.ts';
 
 export interface OrderContext {
   shop: string;
@@ -88,7 +88,7 @@ export function applyOrderPaid(ctx: OrderContext, event: OrderPaid): Change | nu
     ...(pending ? { pendingUntil } : {}),
   };
   // A cancellation delivered before the payment: the order never counts as one of the member's.
-  const counted = order.cancelledAt ? member : withOrderStats(member, event.at, ctx.program);
+  const counted = withActivity(order.cancelledAt ? member : withOrderStats(member, event.at, ctx.program), event.at);
   const earned = pending
     ? { ...counted, pending: counted.pending + points, lifetimeEarned: counted.lifetimeEarned + points }
     : credit(counted, lot);

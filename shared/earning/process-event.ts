@@ -1,13 +1,12 @@
 /**
  * The use case behind every earning webhook: read what the event needs, let the pure core decide
- * the change, and write it in one transaction that expects nothing read to have changed. When
+ * the change, and write it in one transaction that expects nothing read to have changed. The
+ * program's figures are not written here: they follow from the table's change stream. When
  * something did change (a concurrent delivery for the same member), read again and retry.
  */
 import type { LoyaltyStore, Shop } from '../store/ports.ts';
 import { defaultRetryPolicy, retryOnConflict, type RetryPolicy } from '../store/retry.ts';
 import type { Change } from './change.ts';
-import type { Member } from '../ledger/types.ts';
-import { withStats } from '../kpis/stats.ts';
 import { applyCustomerCreated, applyCustomerUpdated } from './customers.ts';
 import type { EarningEvent } from './events.ts';
 import { applyOrderCancelled, applyOrderPaid, applyRefund, orderLotId, type OrderContext } from './orders.ts';
@@ -18,8 +17,6 @@ import { couponPrefix, looksLikeCouponCode, randomCouponCode } from '../rewards/
 export interface ProcessEventInput {
   shop: string;
   event: EarningEvent;
-  /** The delivery's keys (webhook id, event id); one seen before makes this a duplicate. */
-  idempotencyKeys: string[];
   now: Date;
 }
 
@@ -33,17 +30,18 @@ export async function processEvent(store: LoyaltyStore, input: ProcessEventInput
   return retryOnConflict(() => attemptOnce(store, input), retry);
 }
 
-async function attemptOnce(store: LoyaltyStore, { shop, event, idempotencyKeys, now }: ProcessEventInput): Promise<ProcessEventOutcome | 'conflict'> {
+async function attemptOnce(store: LoyaltyStore, { shop, event, now }: ProcessEventInput): Promise<ProcessEventOutcome | 'conflict'> {
   const customerId = 'customerId' in event ? event.customerId : undefined;
   const orderId = 'orderId' in event ? event.orderId : undefined;
+  // No delivery ids are read or written: the order, its refunds and the member's contact date are
+  // what makes a replay (same delivery, or the same business event under a new id) change nothing.
   const reads = await store.readForEvent({
     shop,
-    idempotencyKeys,
+    now,
     ...(customerId ? { customerId } : {}),
     ...(orderId ? { orderId, lotId: orderLotId(orderId) } : {}),
     ...(event.kind === 'order-paid' ? { couponCodes: event.discountCodes.filter(looksLikeCouponCode) } : {}),
   });
-  if (reads.seen) return { outcome: 'duplicate' };
 
   const currency = event.kind === 'order-paid' ? event.currency : undefined;
   let shopWrite: Shop | undefined;
@@ -52,7 +50,6 @@ async function attemptOnce(store: LoyaltyStore, { shop, event, idempotencyKeys, 
   const program = (reads.shop ?? shopWrite)!.program;
 
   let change: Change | null;
-  let before: Member | undefined = reads.member;
   if (event.kind === 'customer-created' || event.kind === 'customer-updated') {
     const ctx = { shop, program, now, ...(reads.member ? { member: reads.member } : {}) };
     change = event.kind === 'customer-created' ? applyCustomerCreated(ctx, event) : applyCustomerUpdated(ctx, event);
@@ -60,7 +57,6 @@ async function attemptOnce(store: LoyaltyStore, { shop, event, idempotencyKeys, 
     // A refund names only its order; the order (if it arrived first) names the customer.
     const owner = reads.order?.customerId ?? customerId;
     const { member, lot } = owner === customerId ? reads : owner && orderId ? await store.getMemberAndLot(shop, owner, orderLotId(orderId)) : {};
-    before = member;
     const prefix = couponPrefix(shop, program.coupons.prefix);
     const ctx: OrderContext = {
       shop,
@@ -86,13 +82,12 @@ async function attemptOnce(store: LoyaltyStore, { shop, event, idempotencyKeys, 
   if (!change) {
     // Nothing to change, but a shop seen for the first time is still created.
     if (shopWrite) {
-      const created = await store.commit({ shop, change: { lots: [], entries: [] }, idempotencyKeys: [], shopRecord: shopWrite, now });
+      const created = await store.commit({ shop, change: { lots: [], entries: [] }, shopRecord: shopWrite, now });
       if (created === 'conflict') return 'conflict';
     }
     return event.kind === 'order-paid' && !event.customerId ? { outcome: 'no-effect' } : { outcome: 'duplicate' };
   }
-  change = withStats(change, { ...(before ? { member: before } : {}), ...(reads.order ? { order: reads.order } : {}) });
-  const result = await store.commit({ shop, change, idempotencyKeys, ...(shopWrite ? { shopRecord: shopWrite } : {}), now });
+  const result = await store.commit({ shop, change, ...(shopWrite ? { shopRecord: shopWrite } : {}), now });
   if (result !== 'committed') return result === 'duplicate' ? { outcome: 'duplicate' } : 'conflict';
   return {
     outcome: 'applied',

@@ -18,7 +18,6 @@ import { setupRoutes } from './admin-setup.ts';
 import { rewardSettlementRoutes } from './admin-rewards.ts';
 import type { Shop } from '../store/ports.ts';
 import { retryOnConflict } from '../store/retry.ts';
-import { withStats } from '../kpis/stats.ts';
 import { InvalidRangeError, programKpis } from '../kpis/kpis.ts';
 import { INTERVALS, programKpiSeries, type Interval } from '../kpis/series.ts';
 import { addDays, utcDay } from '../clock.ts';
@@ -193,7 +192,7 @@ export function adminRoutes(deps: ApiDeps) {
       try {
         change = await retryOnConflict(async () => {
           const [shop, member] = await Promise.all([shopOf(domain, now), deps.store.getMember(domain, customerId)]);
-          const change = withStats(adjustPoints({ shop, customerId, now, id, ...(member ? { member } : {}) }, { ...parsed.data, userId }), member ? { member } : {});
+          const change = adjustPoints({ shop, customerId, now, id, ...(member ? { member } : {}) }, { ...parsed.data, userId });
           return (await deps.store.commit({ shop: domain, change, idempotencyKeys: [], now })) === 'committed' ? change : 'conflict';
         });
       } catch (error) {

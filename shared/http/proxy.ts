@@ -15,7 +15,6 @@ import * as z from 'zod/mini';
 import { redeemReward } from '../rewards/redeem-reward.ts';
 import { RewardsError } from '../rewards/errors.ts';
 import { redemptionFacts } from './activity-log.ts';
-import { feedbackStats } from '../kpis/stats.ts';
 import { enforceRateLimit, FEEDBACK_LIMIT, REDEMPTION_LIMIT } from './rate-limits.ts';
 import { randomUUID } from 'node:crypto';
 import { retryOnConflict } from '../store/retry.ts';
@@ -116,7 +115,7 @@ export function proxyRoutes(deps: ApiDeps) {
         const shop = c.get('shop').shop;
         // A conflict stored nothing: write again. Still conflicting after every try, BusyError is a 503.
         await retryOnConflict(async () => {
-          const result = await deps.store.commit({ shop, change: { lots: [], entries: [], feedback, stats: feedbackStats(feedback) }, idempotencyKeys: [], now: c.get('now') });
+          const result = await deps.store.commit({ shop, change: { lots: [], entries: [], feedback }, now: c.get('now') });
           return result === 'conflict' ? 'conflict' : result;
         });
         return c.json({ score, ...(comment ? { comment } : {}) }, 201);

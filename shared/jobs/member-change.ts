@@ -1,6 +1,5 @@
 /** A job's change to one member: read the member and their lots, decide, write with the figures it moves; on conflict, again. */
 import type { Change } from '../earning/change.ts';
-import { withStats } from '../kpis/stats.ts';
 import type { Lot, Member } from '../ledger/types.ts';
 import type { LoyaltyStore } from '../store/ports.ts';
 import { retryOnConflict } from '../store/retry.ts';
@@ -17,8 +16,7 @@ export function changeMember(
     if (!stored) return null;
     const decided = decide(stored, await store.activeLots(shop, customerId));
     if (!decided) return null;
-    const change = withStats(decided, { member: stored });
-    return (await store.commit({ shop, change, idempotencyKeys: [], now })) === 'committed' ? change : 'conflict';
+    return (await store.commit({ shop, change: decided, now })) === 'committed' ? decided : 'conflict';
   });
 }
 

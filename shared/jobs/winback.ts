@@ -13,7 +13,6 @@ import { addressing, affordableRewards, mayMessage } from '../notify/messages.ts
 import type { Notifier } from '../notify/notification.ts';
 import type { LoyaltyStore, Shop } from '../store/ports.ts';
 import { retryOnConflict } from '../store/retry.ts';
-import { withStats } from '../kpis/stats.ts';
 import type { UnsubscribeLinks } from '../notify/unsubscribe.ts';
 import { drain, type DrainOptions } from './drain.ts';
 import { memberKeyOf } from './member-change.ts';
@@ -78,8 +77,7 @@ export async function flagFadingMembers(store: LoyaltyStore, notifier: Notifier,
           const member = await store.getMember(domain, customerId);
           const decided = member && flagFading(member, shop, now, links?.(domain, customerId));
           if (!decided) return null;
-          const change = withStats(decided, { member });
-          return (await store.commit({ shop: domain, change, idempotencyKeys: [], now })) === 'committed' ? change : 'conflict';
+          return (await store.commit({ shop: domain, change: decided, now })) === 'committed' ? decided : 'conflict';
         });
         if (!change) return;
         flagged++;

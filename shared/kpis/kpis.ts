@@ -1,11 +1,12 @@
 /**
- * The program's health for a date range, from the figures kept as events happened: a sum of the
- * range's per-day items and the gauges of now. Nothing here scans the table.
+ * The program's health for a date range, from the figures the stream aggregator keeps: a sum of
+ * the range's per-day items and the gauges of now. Nothing here scans the table.
  */
 import { addDays, utcDay } from '../clock.ts';
 import { FALLBACK_CURRENCY } from '../earning/shops.ts';
 import { formatMinorUnits, toMinorUnits } from '../money/money.ts';
 import type { FigureStore, Shop } from '../store/ports.ts';
+import { keyedSum } from './histories.ts';
 
 export const MAX_KPI_DAYS = 366;
 
@@ -42,30 +43,18 @@ export async function programKpis(store: FigureStore, shop: Shop, range: { from:
 export function kpisOf(shop: Shop, range: { from: string; to: string }, dayItems: StatsItems, gaugeItems: StatsItems) {
   const sum = (items: StatsItems) => {
     const counters: Record<string, number> = {};
-    const sets: Record<string, Set<string>> = {};
-    for (const item of items) {
-      for (const [name, value] of Object.entries(item.counters)) counters[name] = (counters[name] ?? 0) + value;
-      for (const [name, values] of Object.entries(item.sets)) for (const value of values) (sets[name] ??= new Set()).add(value);
-    }
-    return { n: (name: string) => counters[name] ?? 0, counters, sets };
+    for (const item of items) for (const [name, value] of Object.entries(item.counters)) counters[name] = (counters[name] ?? 0) + value;
+    return { n: (name: string) => counters[name] ?? 0, counters };
   };
   const period = sum(dayItems);
   const gauge = sum(gaugeItems);
   const currency = shop.currency ?? FALLBACK_CURRENCY;
 
-  // Repeat figures from the range's own orders: who ordered, how often, how far apart.
-  const ordersByCustomer = new Map<string, number[]>();
-  for (const ref of period.sets.orderRefs ?? []) {
-    const [customer = '', , minutes = '0'] = ref.split(':');
-    (ordersByCustomer.get(customer) ?? ordersByCustomer.set(customer, []).get(customer)!).push(Number(minutes));
-  }
-  const gaps: number[] = [];
-  for (const times of ordersByCustomer.values()) {
-    times.sort((a, b) => a - b);
-    for (let i = 1; i < times.length; i++) gaps.push((times[i]! - times[i - 1]!) / 1440);
-  }
-  const buyers = ordersByCustomer.size;
-  const repeatCustomers = [...ordersByCustomer.values()].filter((times) => times.length >= 2).length;
+  // Distinct counts over the range from the members' histories (see `histories.ts`).
+  const buyers = keyedSum(period.counters, 'buyers', range.from, 'before');
+  const repeatCustomers = keyedSum(period.counters, 'repeat', range.from, 'before');
+  const gapCount = keyedSum(period.counters, 'gapN', range.from, 'from');
+  const gapMinutes = keyedSum(period.counters, 'gapMinutes', range.from, 'from');
 
   const orders = period.n('orders');
   const revenue = period.n('revenueMinor');
@@ -86,11 +75,11 @@ export function kpisOf(shop: Shop, range: { from: string; to: string }, dayItems
     currency,
     members: gauge.n('members'),
     newMembers: period.n('newMembers'),
-    activeMembers: period.sets.activeMembers?.size ?? 0,
+    activeMembers: keyedSum(period.counters, 'active', range.from, 'before'),
     buyers,
     repeatCustomers,
     repeatPurchaseRate: ratio(repeatCustomers, buyers),
-    averageDaysBetweenOrders: gaps.length ? Math.round((gaps.reduce((a, b) => a + b, 0) / gaps.length) * 10) / 10 : null,
+    averageDaysBetweenOrders: gapCount > 0 ? Math.round((gapMinutes / gapCount / 1440) * 10) / 10 : null,
     lifetime: { buyers: gauge.n('buyers'), repeatBuyers: gauge.n('repeatBuyers'), repeatCustomerRate: ratio(gauge.n('repeatBuyers'), gauge.n('buyers')) },
     orders,
     memberRevenue: formatMinorUnits(revenue, currency),

@@ -1,19 +1,10 @@
 /**
- * The shapes of the program's figures: what a change carries to the store. Apart from `stats.ts`
- * (which computes them) so that `earning/change.ts` can name them without importing the
- * computation, which itself reads changes.
+ * The shapes of the program's figures: what changed in the ledger (a `FigureSource`, read off the
+ * table's change stream) and the counters it moves (`FigureDelta`). Plain types, shared by the
+ * pure computation and the store.
  */
-
-export type StatsBucket = { kind: 'day'; day: string } | { kind: 'gauge' };
-
-export interface StatsUpdate {
-  bucket: StatsBucket;
-  /** Spreads the figures of one bucket over shards; the customer, so one customer's sets stay together. */
-  shardKey: string;
-  add: Record<string, number>;
-  addToSet?: Record<string, string[]>;
-  removeFromSet?: Record<string, string[]>;
-}
+import type { LedgerEntry, Member, Order } from '../ledger/types.ts';
+import type { Coupon } from '../rewards/coupon.ts';
 
 export interface Feedback {
   id: string;
@@ -22,3 +13,21 @@ export interface Feedback {
   comment?: string;
   at: string;
 }
+
+/** One stored record as it was before a write and as it is after (absent: did not exist). */
+export type FigureSource =
+  | { kind: 'member'; shop: string; before?: Member; after?: Member }
+  | { kind: 'order'; shop: string; before?: Order; after?: Order }
+  | { kind: 'coupon'; shop: string; before?: Coupon; after?: Coupon }
+  /** Ledger entries and survey answers are only ever added. */
+  | { kind: 'ledger'; shop: string; entry: LedgerEntry }
+  | { kind: 'feedback'; shop: string; feedback: Feedback };
+
+/** Counters to add to one bucket of a shop's figures: a day (`2026-11-27`) or `gauge` (totals of now). */
+export interface FigureDelta {
+  shop: string;
+  bucket: string;
+  add: Record<string, number>;
+}
+
+export const GAUGE = 'gauge';

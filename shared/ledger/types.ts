@@ -47,6 +47,8 @@ export interface Member {
   orderCount?: number;
   firstOrderAt?: string;
   lastOrderAt?: string;
+  /** The member's latest activity (an order paid, cancelled later or not; a redemption): for active-member figures. */
+  lastActiveAt?: string;
   /** When the member counts as fading: the last order plus the usual interval times the factor. */
   lapseAt?: string;
   /**

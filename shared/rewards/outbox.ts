@@ -3,7 +3,6 @@
  * points back when Shopify refuses a reward for good.
  */
 import { addDays } from '../clock.ts';
-import { statsFor } from '../kpis/stats.ts';
 import type { LoyaltyStore, Shop } from '../store/ports.ts';
 import type { Coupon } from './coupon.ts';
 
@@ -60,8 +59,6 @@ export async function giveBack(store: LoyaltyStore, failed: Coupon, coupon: Coup
     reason: 'coupon-refused',
     couponCode: coupon.code,
   };
-  // The refund is an ADD on the balance; its figures move as if the member gave the points back.
-  const stats = member ? statsFor({ member: { ...member, balance: member.balance + coupon.points }, lots: [lot], entries: [entry] }, { member }) : [];
-  if (await store.refundCoupon(failed, { lot, entry, stats })) failedForGood();
+  if (await store.refundCoupon(failed, { lot, entry })) failedForGood();
   return failed;
 }

@@ -12,7 +12,6 @@ import { redemptionView, type Coupon } from './coupon.ts';
 import { issueCoupon } from './issue-coupons.ts';
 import type { OutboxLog } from './outbox.ts';
 import { redeem } from './redeem.ts';
-import { withStats } from '../kpis/stats.ts';
 
 export interface RedeemRequest {
   shop: Shop;
@@ -48,8 +47,7 @@ export async function redeemReward(store: LoyaltyStore, request: RedeemRequest, 
     // A store credit is recorded under a reference of its own; a coupon under its code.
     const credit = shop.program.rewards.find((reward) => reward.id === request.rewardId)?.kind === 'store_credit';
     const code = credit ? randomCreditReference() : codes(couponPrefix(shop.shop, shop.program.coupons.prefix));
-    const { change: decided, coupon } = redeem({ shop, customerId, now, code, lots, ...(member ? { member } : {}) }, request.rewardId);
-    const change = withStats(decided, member ? { member } : {});
+    const { change, coupon } = redeem({ shop, customerId, now, code, lots, ...(member ? { member } : {}) }, request.rewardId);
     const view = redemptionView(coupon, change.member!.balance);
     const result = await store.commit({ shop: shop.shop, change, idempotencyKeys: key ? [key] : [], idempotencyResult: view, now });
     // `duplicate`: the same key won a race, and the next attempt answers with its coupon.

@@ -6,6 +6,7 @@ import { addDays } from '../clock.ts';
 import type { Change } from '../earning/change.ts';
 import { FALLBACK_CURRENCY } from '../earning/shops.ts';
 import { settleExpired } from '../ledger/expiry.ts';
+import { withActivity } from '../earning/members.ts';
 import type { Lot, Member } from '../ledger/types.ts';
 import type { Program, Reward } from '../program/program.ts';
 import type { Shop } from '../store/ports.ts';
@@ -69,7 +70,7 @@ export function redeem(ctx: RedeemContext, rewardId: string): { change: Change; 
   if (!member || member.balance < reward.cost) throw new InsufficientPointsError(member?.balance ?? 0, reward.cost);
 
   const coupon = newCoupon(ctx.shop, ctx.customerId, reward, ctx.code, ctx.now, 'redemption');
-  const next: Member = { ...member, balance: member.balance - reward.cost, consumed: member.consumed + reward.cost };
+  const next: Member = { ...withActivity(member, ctx.now.toISOString()), balance: member.balance - reward.cost, consumed: member.consumed + reward.cost };
   return {
     coupon,
     change: {

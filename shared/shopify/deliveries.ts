@@ -14,18 +14,6 @@ export interface Delivery {
   event: LoyaltyEvent;
 }
 
-/**
- * A delivery is known by its webhook id and by its event id within its topic (one event can
- * trigger several topics). The business key (the order, the refund) is guarded by the records
- * themselves, so a retry under a new id changes nothing either.
- */
-export function deliveryKeys(delivery: Pick<Delivery, 'topic' | 'webhookId' | 'eventId'>): string[] {
-  const keys: string[] = [];
-  if (delivery.webhookId) keys.push(`webhook:${delivery.webhookId}`);
-  if (delivery.eventId) keys.push(`event:${delivery.topic}:${delivery.eventId}`);
-  return keys;
-}
-
 export interface DeliveryDeps {
   /** Where `customers/data_request` exports go. */
   exports: DataExportSink;
@@ -39,7 +27,7 @@ export async function processDelivery(store: LoyaltyStore, delivery: Delivery, n
   const { event } = delivery;
   const outcome = isPrivacyEvent(event)
     ? await handlePrivacyEvent(store, deps.exports, delivery.shop, event, now, deps.accessTokens)
-    : await processEvent(store, { shop: delivery.shop, event, idempotencyKeys: deliveryKeys(delivery), now });
+    : await processEvent(store, { shop: delivery.shop, event, now });
   // After shop/redact nothing of the shop may remain, its delivery time included.
   if (event.kind !== 'shop-redact') await deps.deliveryLog?.record(delivery.shop, delivery.topic, now);
   return outcome;

@@ -46,7 +46,7 @@ function appOver(endpoint: string, tableName = table.tableName) {
   const client = localClient(endpoint);
   clients.push(client);
   const logger = new Logger({ serviceName: 'loyalty-faults', logLevel: 'INFO' });
-  const app = createLocalApp({ client, tableName, secrets: { apiSecret: SECRET, apiKey: API_KEY }, clock: fixedClock(NOW), logger, discounts: noDiscounts });
+  const app = createLocalApp({ client, endpoint, tableName, secrets: { apiSecret: SECRET, apiKey: API_KEY }, clock: fixedClock(NOW), logger, discounts: noDiscounts });
   return { ...app, client };
 }
 

@@ -8,6 +8,8 @@ const NOW = '2026-02-10T12:00:00Z';
 let service: Awaited<ReturnType<typeof testService>>;
 
 async function admin(path: string, init: RequestInit = {}) {
+  // The figures follow the change stream: wait until it is read to its end.
+  if (path.startsWith('/kpis')) await service.figures();
   const token = await sessionToken({ at: new Date(NOW) });
   return service.app.request(`/admin${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
 }

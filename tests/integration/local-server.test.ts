@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEV_API_KEY, DEV_API_SECRET } from '../../local/config.ts';
+import { sessionToken } from '../support/http.ts';
 
 const running: ChildProcess[] = [];
 const dataDir = mkdtempSync(join(tmpdir(), 'loyalty-data-'));
@@ -146,6 +147,15 @@ describe('npm start', { timeout: 120_000 }, () => {
     const sent = sendSample(first.port, env);
     expect(sent.status, sent.stderr).toBe(0);
     expect(sent.stdout).toContain('customer 777 now has 120 points, tier Bronze');
+    // The figures follow the change stream, read by the server itself: they appear within a second or so.
+    const token = await sessionToken({ shop: 'demo-shop.myshopify.com', at: new Date('2026-03-01T12:00:00Z'), secret: 'restart-secret', aud: DEV_API_KEY });
+    const orders = async () => {
+      const response = await fetch(`http://127.0.0.1:${first.port}/admin/kpis?from=2026-03-01&to=2026-03-01`, { headers: { authorization: `Bearer ${token}` } });
+      return ((await response.json()) as { orders?: number }).orders;
+    };
+    const deadline = Date.now() + 15_000;
+    while ((await orders()) !== 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await orders()).toBe(1);
     await stop(first.child);
 
     const second = await start(env);

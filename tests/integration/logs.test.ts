@@ -78,6 +78,7 @@ describe('the store owner’s changes and the members’ redemptions', () => {
     const table = await freshTable();
     const { app } = createLocalApp({
       client: table.client,
+      endpoint: table.endpoint,
       tableName: table.tableName,
       secrets: { apiSecret: SECRET, apiKey: API_KEY },
       clock: fixedClock(NOW),

@@ -18,7 +18,7 @@ async function fullCustomer(shop: string, customerId: number, orderIds: number[]
     order.customer.first_name = 'Ann';
     expect((await service.webhook('orders/paid', order, { shop })).status).toBe(200);
   }
-  expect((await service.redeem(String(customerId), 'five-off', {}, shop)).status).toBe(201);
+  expect((await service.redeem(String(customerId), 'five-off', { 'idempotency-key': `redeem-${customerId}` }, shop)).status).toBe(201);
   const answer = await service.app.request(`/proxy/member/feedback?${proxyQuery({ shop, customerId: String(customerId), at: new Date(NOW) })}`, {
     method: 'POST',
     body: JSON.stringify({ score: 4, comment: 'Ann here, call me on 555-0100' }),
@@ -88,7 +88,7 @@ describe('app/uninstalled', () => {
 describe('shop/redact', () => {
   /** A shop with every kind of record the service keeps, a non-member's survey answer among them. */
   async function fullShop(shop: string) {
-    await fullCustomer(shop, 7004, [41, 42]); // orders, lots, ledger, a coupon, figures, a message, an answer, rate limits, delivery ids
+    await fullCustomer(shop, 7004, [41, 42]); // orders, lots, ledger, a coupon, figures, a message, an answer, rate limits, a redemption key
     await fullCustomer(shop, 7006, [43, 44]);
     // A logged-in customer who never ordered answers the survey: no member item in that partition.
     const answer = await service.app.request(`/proxy/member/feedback?${proxyQuery({ shop, customerId: '7010', at: new Date(NOW) })}`, { method: 'POST', body: JSON.stringify({ score: 2, comment: 'Bob, not a member' }) });
@@ -97,6 +97,7 @@ describe('shop/redact', () => {
     const current = (await service.store.getShop(shop))!;
     const changed = { ...current, programVersion: current.programVersion + 1, program: { ...current.program, pendingDays: 3 } };
     expect(await service.store.saveProgram(current, changed, { version: changed.programVersion, changedAt: NOW, changedBy: 'owner', program: changed.program, previous: current.program })).toBe(true);
+    await service.figures();
     const kinds = new Set((await itemsOf(shop)).map((item) => item.entity));
     for (const kind of ['shop', 'program-version', 'member', 'lot', 'ledger', 'order', 'coupon', 'stats', 'notification', 'feedback', 'rate-limit', 'idempotency', 'export-request']) expect(kinds, kind).toContain(kind);
     expect((await itemsOf(shop)).filter((item) => item.entity === 'feedback' && item.customerId === '7010')).toHaveLength(1);

@@ -227,6 +227,8 @@ export async function deliver(service: Service, shop: string, event: WebhookEven
 }
 
 export async function admin(service: Service, shop: string, at: string, path: string, init: { method: string; body?: unknown }): Promise<Response> {
+  // The figures follow the change stream: wait until it is read to its end.
+  if (path.startsWith('/kpis')) await service.figures();
   const token = await sessionToken({ shop, at: new Date(at) });
   return service.app.request(`/admin${path}`, {
     method: init.method,

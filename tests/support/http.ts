@@ -57,8 +57,9 @@ export function proxyQuery(options: { shop?: string; customerId?: string; at: Da
 export async function testService(now = '2026-06-01T12:00:00Z', options: { discounts?: DiscountIssuer; env?: Record<string, string | undefined> } = {}) {
   const table = await freshTable();
   let clockAt = now;
-  const { app, store, outbox } = createLocalApp({
+  const { app, store, outbox, stream } = createLocalApp({
     client: table.client,
+    endpoint: table.endpoint,
     tableName: table.tableName,
     secrets: { apiSecret: SECRET, apiKey: API_KEY },
     clock: () => fixedClock(clockAt)(),
@@ -77,6 +78,8 @@ export async function testService(now = '2026-06-01T12:00:00Z', options: { disco
       return (await response.json()) as any;
     },
     table,
+    /** Waits until the figures have taken in every change made so far (reads the change stream to its end). */
+    figures: () => stream.drain(),
     setNow: (iso: string) => void (clockAt = iso),
     webhook: (topic: string, body: unknown, options?: WebhookOptions) => app.request(webhookRequest(topic, body, options)),
     proxy: (path: string, options: { customerId?: string; shop?: string; extra?: Record<string, string> } = {}) =>

@@ -10,15 +10,18 @@ import { GSI_MEMBERS_OF_SHOP, memberKey, membersOfShopKeys, PROGRAM_VERSION_PREF
 import { fromItem, programVersionItem, shopItem, toMember, toProgramChange, toShop, type Item } from './items.ts';
 import { batchGet, queryAll } from './reads.ts';
 import { expectRev } from './writes.ts';
+import type { ShopRecordCache } from './shop-cache.ts';
 
 export class DynamoDbAdminStore implements AdminStore {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
+    private readonly shops?: ShopRecordCache,
   ) {}
 
   async saveProgram(current: Shop, next: Shop, change: ProgramChange): Promise<boolean> {
     const TableName = this.tableName;
+    this.shops?.forget(current.shop);
     const shopWrite = current.rev === 0 ? { ConditionExpression: 'attribute_not_exists(PK)' } : expectRev(current.rev);
     try {
       await this.client.send(

@@ -2,14 +2,12 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import type { StatsUpdate } from '../../kpis/stats-types.ts';
 import type { LedgerEntry, Lot } from '../../ledger/types.ts';
 import type { Coupon, CouponStatus } from '../../rewards/coupon.ts';
 import type { CouponStore } from '../ports/coupons.ts';
 import { couponKey, memberKey } from './keys.ts';
 import { couponItem, ledgerItem, lotItem, toCoupon } from './items.ts';
 import { batchGet } from './reads.ts';
-import { statsWrites } from './writes.ts';
 
 export class DynamoDbCouponStore implements CouponStore {
   constructor(
@@ -46,7 +44,7 @@ export class DynamoDbCouponStore implements CouponStore {
     }
   }
 
-  async refundCoupon(coupon: Coupon, refund: { lot: Lot; entry: LedgerEntry; stats?: StatsUpdate[] }): Promise<boolean> {
+  async refundCoupon(coupon: Coupon, refund: { lot: Lot; entry: LedgerEntry }): Promise<boolean> {
     const TableName = this.tableName;
     try {
       await this.client.send(
@@ -75,7 +73,6 @@ export class DynamoDbCouponStore implements CouponStore {
             },
             { Put: { TableName, Item: lotItem(coupon.shop, coupon.customerId, refund.lot), ConditionExpression: 'attribute_not_exists(PK)' } },
             { Put: { TableName, Item: ledgerItem(coupon.shop, coupon.customerId, refund.entry), ConditionExpression: 'attribute_not_exists(PK)' } },
-            ...statsWrites(TableName, coupon.shop, refund.stats ?? []),
           ],
         }),
       );

@@ -4,7 +4,6 @@
  * read-modify-write throughout.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { StatsUpdate } from '../../kpis/stats-types.ts';
 import type { LedgerEntry, Lot, Member, Order } from '../../ledger/types.ts';
 import type { Notification } from '../../notify/notification.ts';
 import type { Coupon, CouponStatus } from '../../rewards/coupon.ts';
@@ -12,6 +11,7 @@ import type { CommitRequest, CommitResult, DueLot, EventReadRequest, EventReads,
 import type { ExportRequest, ProgramChange, Shop } from '../records.ts';
 import type { DueMember, DueRange } from '../ports/due-index.ts';
 import type { JobProgress } from '../ports/job-progress.ts';
+import type { FigureBatch, FigureBatchResult } from '../ports/figures.ts';
 import { DynamoDbAdminStore } from './admin.ts';
 import { DynamoDbCouponStore } from './coupons.ts';
 import { DynamoDbDueIndex } from './due-index.ts';
@@ -21,6 +21,7 @@ import { DynamoDbJobProgress } from './job-progress.ts';
 import { DynamoDbNotificationOutbox } from './notification-outbox.ts';
 import { DynamoDbPrivacyStore } from './privacy.ts';
 import { DynamoDbRateLimitStore } from './rate-limits.ts';
+import { ShopRecordCache } from './shop-cache.ts';
 
 export { IDEMPOTENCY_TTL_DAYS } from './events.ts';
 
@@ -35,13 +36,15 @@ export class DynamoDbStore implements LoyaltyStore {
   readonly rateLimits: DynamoDbRateLimitStore;
   readonly jobProgressItems: DynamoDbJobProgress;
 
-  constructor(client: DynamoDBClient, tableName: string) {
-    this.events = new DynamoDbEventStore(client, tableName);
+  constructor(client: DynamoDBClient, tableName: string, options: { shopCacheTtlMs?: number } = {}) {
+    // One cache of shop records per store (per container): webhooks read it, a program saved here forgets it.
+    const shops = new ShopRecordCache(options.shopCacheTtlMs);
+    this.events = new DynamoDbEventStore(client, tableName, shops);
     this.dueIndex = new DynamoDbDueIndex(client, tableName);
     this.notifications = new DynamoDbNotificationOutbox(client, tableName);
     this.coupons = new DynamoDbCouponStore(client, tableName);
     this.privacy = new DynamoDbPrivacyStore(client, tableName);
-    this.admin = new DynamoDbAdminStore(client, tableName);
+    this.admin = new DynamoDbAdminStore(client, tableName, shops);
     this.figures = new DynamoDbFigureStore(client, tableName);
     this.rateLimits = new DynamoDbRateLimitStore(client, tableName);
     this.jobProgressItems = new DynamoDbJobProgress(client, tableName);
@@ -81,7 +84,7 @@ export class DynamoDbStore implements LoyaltyStore {
   getCoupon(shop: string, code: string): Promise<Coupon | undefined> { return this.coupons.getCoupon(shop, code); }
   getCoupons(shop: string, codes: string[]): Promise<Coupon[]> { return this.coupons.getCoupons(shop, codes); }
   saveCoupon(coupon: Coupon, expected: CouponStatus, expectedAttempts?: number): Promise<boolean> { return this.coupons.saveCoupon(coupon, expected, expectedAttempts); }
-  refundCoupon(coupon: Coupon, refund: { lot: Lot; entry: LedgerEntry; stats?: StatsUpdate[] }): Promise<boolean> { return this.coupons.refundCoupon(coupon, refund); }
+  refundCoupon(coupon: Coupon, refund: { lot: Lot; entry: LedgerEntry }): Promise<boolean> { return this.coupons.refundCoupon(coupon, refund); }
 
   // Privacy.
   queueExportRequest(request: ExportRequest, dueAt: string): Promise<void> { return this.privacy.queueExportRequest(request, dueAt); }
@@ -103,5 +106,6 @@ export class DynamoDbStore implements LoyaltyStore {
 
   // Figures and rate limits.
   readStats(shop: string, buckets: string[]): Promise<StoredFigures[]> { return this.figures.readStats(shop, buckets); }
+  applyFigures(batch: FigureBatch): Promise<FigureBatchResult> { return this.figures.applyFigures(batch); }
   takeRateToken(shop: string, key: string, windowStart: string, limit: number, expiresAt: Date): Promise<boolean> { return this.rateLimits.takeRateToken(shop, key, windowStart, limit, expiresAt); }
 }

@@ -24,7 +24,8 @@ import { couponKey, feedbackItemKeys, idempotencyKey, LEDGER_PREFIX, LOT_PREFIX,
 import { couponItem, fromItem, ledgerItem, lotItem, memberItem, notificationItem, orderItem, shopItem, toCoupon, toLedgerEntry, toLot, toMember, toOrder, toShop, type Item } from './items.ts';
 import { batchGet, queryAll } from './reads.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
-import { expectRev, statsWrites } from './writes.ts';
+import { expectRev } from './writes.ts';
+import { ShopRecordCache } from './shop-cache.ts';
 
 /** How long a webhook id is remembered: past Shopify's retry window of 48 hours, with room. */
 export const IDEMPOTENCY_TTL_DAYS = 7;
@@ -33,12 +34,15 @@ export class DynamoDbEventStore implements EventStore {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
+    private readonly shops: ShopRecordCache = new ShopRecordCache(0),
   ) {}
 
   async readForEvent(request: EventReadRequest): Promise<EventReads> {
     const { shop, customerId, orderId } = request;
-    const keys: Record<string, { PK: string; SK: string }> = { shop: shopKey(shop) };
-    request.idempotencyKeys.forEach((key, i) => (keys[`seen${i}`] = idempotencyKey(shop, key)));
+    const idempotencyKeys = request.idempotencyKeys ?? [];
+    const cached = request.now && this.shops.get(shop, request.now);
+    const keys: Record<string, { PK: string; SK: string }> = cached ? {} : { shop: shopKey(shop) };
+    idempotencyKeys.forEach((key, i) => (keys[`seen${i}`] = idempotencyKey(shop, key)));
     if (customerId) keys.member = memberKey(shop, customerId);
     if (orderId) keys.order = orderKey(shop, orderId);
     if (customerId && request.lotId) keys.lot = lotKey(shop, customerId, request.lotId);
@@ -49,20 +53,23 @@ export class DynamoDbEventStore implements EventStore {
       return key && items.find((item) => item.PK?.S === key.PK && item.SK?.S === key.SK);
     };
     const shopItem = find('shop');
+    const shopRecord = cached || (shopItem ? toShop(shopItem) : undefined);
+    if (shopRecord && !cached && request.now) this.shops.put(shopRecord, request.now);
     const member = find('member');
     const order = find('order');
     const lot = find('lot');
     return {
-      ...(shopItem ? { shop: toShop(shopItem) } : {}),
+      ...(shopRecord ? { shop: shopRecord } : {}),
       ...(member ? { member: toMember(member) } : {}),
       ...(order ? { order: toOrder(order) } : {}),
       ...(lot ? { lot: toLot(lot) } : {}),
       coupons: items.filter((item) => item.SK?.S === 'COUPON').map(toCoupon),
-      seen: request.idempotencyKeys.some((_, i) => find(`seen${i}`) !== undefined),
+      seen: idempotencyKeys.some((_, i) => find(`seen${i}`) !== undefined),
     };
   }
 
   async getShop(shop: string): Promise<Shop | undefined> {
+    this.shops.forget(shop);
     const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall(shopKey(shop)), ConsistentRead: true }));
     return Item ? toShop(Item) : undefined;
   }
@@ -134,7 +141,7 @@ export class DynamoDbEventStore implements EventStore {
   async commit({ shop, change, idempotencyKeys, shopRecord, idempotencyResult, now }: CommitRequest): Promise<CommitResult> {
     const TableName = this.tableName;
     const expiresAtEpoch = Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_DAYS * 86_400;
-    const writes: TransactWriteItem[] = idempotencyKeys.map((key) => ({
+    const writes: TransactWriteItem[] = (idempotencyKeys ?? []).map((key) => ({
       Put: {
         TableName,
         Item: marshall(
@@ -183,28 +190,21 @@ export class DynamoDbEventStore implements EventStore {
         },
       });
     }
-    writes.push(...statsWrites(TableName, shop, change.stats ?? []));
     for (const notification of change.notifications ?? []) {
       const record: NotificationRecord = { notification, status: 'pending', attempts: 0, dueAt: now.toISOString() };
       writes.push({ Put: { TableName, Item: notificationItem(record), ConditionExpression: 'attribute_not_exists(PK)' } });
     }
     if (writes.length === 0) return 'committed';
+    // A write to the shop record, done or refused, makes the cached copy stale.
+    if (shopRecord) this.shops.forget(shop);
     try {
       await this.client.send(new TransactWriteItemsCommand({ TransactItems: writes, ClientRequestToken: randomUUID() }));
       return 'committed';
     } catch (error) {
       if (error instanceof TransactionConflictException) return 'conflict';
-      // A day's figures item full (DynamoDB's 400 KB) must never stop points from being earned:
-      // write the change again with the counters but without the day's sets.
-      // If even the counters do not fit, the change goes without its figures.
-      if (tooLarge(error) && (change.stats ?? []).length > 0) {
-        const withSets = (change.stats ?? []).some((update) => update.addToSet);
-        const stats = withSets ? (change.stats ?? []).map(({ addToSet: _full, ...update }) => update) : [];
-        return this.commit({ shop, change: { ...change, stats }, idempotencyKeys, ...(shopRecord ? { shopRecord } : {}), ...(idempotencyResult ? { idempotencyResult } : {}), now });
-      }
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
-      const replayed = reasons.slice(0, idempotencyKeys.length).some((reason) => reason.Code === 'ConditionalCheckFailed');
+      const replayed = reasons.slice(0, (idempotencyKeys ?? []).length).some((reason) => reason.Code === 'ConditionalCheckFailed');
       if (replayed) return 'duplicate';
       if (reasons.length === 0 || reasons.every((reason) => ['None', 'ConditionalCheckFailed', 'TransactionConflict', undefined].includes(reason.Code))) {
         return 'conflict';
@@ -219,15 +219,6 @@ export class DynamoDbEventStore implements EventStore {
     );
     return Item ? (fromItem(Item).result as Record<string, unknown> | undefined) : undefined;
   }
-}
-
-/** DynamoDB's refusal of an item over 400 KB, as a transaction reason or a validation error. */
-function tooLarge(error: unknown): boolean {
-  const message = (text: string | undefined) => /size/i.test(text ?? '');
-  if (error instanceof TransactionCanceledException) {
-    return message(error.message) || (error.CancellationReasons ?? []).some((reason) => reason.Code === 'ValidationError' && (reason.Message === undefined || message(reason.Message)));
-  }
-  return error instanceof Error && error.name === 'ValidationException' && message(error.message);
 }
 
 function encodeCursor(sortKey: string): string {

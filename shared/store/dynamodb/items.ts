@@ -75,7 +75,7 @@ export function ledgerItem(shop: string, customerId: string, entry: LedgerEntry)
 
 export function orderItem(order: Order, rev: number): Item {
   const key = orderKey(order.shop, order.orderId);
-  return toItem({ ...key, ...ownedByShopKeys(order.shop, key.PK), entity: 'order', ...order, rev });
+  return toItem({ ...key, entity: 'order', ...order, rev });
 }
 
 export function couponItem(coupon: Coupon): Item {

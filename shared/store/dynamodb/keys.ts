@@ -12,16 +12,17 @@
  * | member          | MEMBER#{shop}#{customer}         | MEMBER                  | LAPSE#{shard} / {lapseAt}#…           | MEMBERS#{shop} / {tier}#{id} |
  * | lot             | MEMBER#{shop}#{customer}         | LOT#{lotId}             | EXPIRES or PENDING#{shard} / {at}#…   |                              |
  * | ledger entry    | MEMBER#{shop}#{customer}         | LEDGER#{occurredAt}#{id}|                                       |                              |
- * | order           | ORDER#{shop}#{orderId}           | ORDER                   |                                       |                              |
+ * | order           | ORDER#{shop}#{shard of id}       | ORDER#{orderId}         |                                       |                              |
  * | idempotency key | IDEMPOTENCY#{shop}#{key}         | IDEMPOTENCY             |                                       |                              |
  * | coupon          | COUPON#{shop}#{code}             | COUPON                  | OUTBOX#{shard} / {nextAttemptAt}#…    |                              |
  * | notification    | MEMBER#{shop}#{customer}         | NOTIFICATION#{id}       | NOTIFY#{shard} / {dueAt}#…            |                              |
  * | feedback        | MEMBER#{shop}#{customer}         | FEEDBACK#{at}#{id}      |                                       |                              |
- * | order, coupon,  | (as above)                       |                         |                                       | OWNED#{shop} / {PK}          |
+ * | coupon,         | (as above)                       |                         |                                       | OWNED#{shop} / {PK}          |
  * | idempotency,    |                                  |                         |                                       |                              |
  * | feedback,       |                                  |                         |                                       |                              |
  * | export request  |                                  |                         |                                       |                              |
  * | figures         | STATS#{shop}#{day|gauge}#{shard} | STATS                   |                                       | OWNED#{shop} / {PK}          |
+ * | figures mark    | FIGURES#{first sequence number}  | MARK                    |                                       |                              |
  * | rate limit      | RATE#{shop}#{action}#{customer}  | {windowStart}           |                                       | OWNED#{shop} / {PK}          |
  * | reminder sent   | MEMBER#{shop}#{customer}         | REMINDER#{day}#{offset} |                                       |                              |
  *
@@ -42,7 +43,14 @@ export const ledgerKey = (shop: string, customerId: string, occurredAt: string, 
   PK: memberPartition(shop, customerId),
   SK: `LEDGER#${occurredAt}#${entryId}`,
 });
-export const orderKey = (shop: string, orderId: string) => ({ PK: `ORDER#${shop}#${orderId}`, SK: 'ORDER' });
+/**
+ * Orders live in ORDER_SHARDS partitions per shop, found by the order id alone (a refund names
+ * nothing else) and enumerable per shop without an index entry: `shop/redact` reads the shards.
+ */
+export const ORDER_SHARDS = 64;
+export const ORDER_PREFIX = 'ORDER#';
+export const orderPartition = (shop: string, shard: number) => `ORDER#${shop}#${shard}`;
+export const orderKey = (shop: string, orderId: string) => ({ PK: orderPartition(shop, shardOf(orderId, ORDER_SHARDS)), SK: `${ORDER_PREFIX}${orderId}` });
 export const idempotencyKey = (shop: string, key: string) => ({ PK: `IDEMPOTENCY#${shop}#${key}`, SK: 'IDEMPOTENCY' });
 
 export const couponKey = (shop: string, code: string) => ({ PK: `COUPON#${shop}#${code}`, SK: 'COUPON' });
@@ -58,6 +66,8 @@ export const STATS_SHARDS = 4;
 export function statsKey(shop: string, bucket: string, shardKey: string) {
   return { PK: `STATS#${shop}#${bucket}#${shardOf(shardKey, STATS_SHARDS)}`, SK: 'STATS' };
 }
+/** A batch of stream records applied to the figures, by its first record's sequence number. */
+export const figureMarkKey = (firstSequence: string) => ({ PK: `FIGURES#${firstSequence}`, SK: 'MARK' });
 export const statsKeys = (shop: string, bucket: string) =>
   Array.from({ length: STATS_SHARDS }, (_, shard) => ({ PK: `STATS#${shop}#${bucket}#${shard}`, SK: 'STATS' }));
 

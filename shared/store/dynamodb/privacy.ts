@@ -7,7 +7,7 @@ import { BatchWriteItemCommand, ConditionalCheckFailedException, PutItemCommand,
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { ExportRequest } from '../records.ts';
 import type { PrivacyStore } from '../ports/privacy.ts';
-import { dueIndexKeys, exportRequestKey, GSI_MEMBERS_OF_SHOP, memberPartition, membersOfShopKeys, NOTIFICATION_PREFIX, ownedByShopKeys, shopKey } from './keys.ts';
+import { dueIndexKeys, exportRequestKey, GSI_MEMBERS_OF_SHOP, memberPartition, membersOfShopKeys, NOTIFICATION_PREFIX, ORDER_SHARDS, orderPartition, ownedByShopKeys, shopKey } from './keys.ts';
 import { fromItem, type Item } from './items.ts';
 import { pauseBeforeRetry, queryAll, queryPages } from './reads.ts';
 
@@ -117,12 +117,17 @@ export class DynamoDbPrivacyStore implements PrivacyStore {
         for (const member of members) if (!(await removePartition(String(member.PK?.S)))) return false;
         return true;
       })) &&
-      // What the shop owns elsewhere: orders, coupons, figures, delivery ids, rate limits, and the
+      // What the shop owns elsewhere: coupons, figures, delivery ids, rate limits, and the
       // partitions of customers who are not members (survey answers, export requests).
       (await throughIndex(ownedByShopKeys(shop, '').GSI2PK, async (owned) => {
         for (const item of owned) if (String(item.PK?.S).startsWith('MEMBER#') && !(await removePartition(String(item.PK?.S)))) return false;
         return remove(owned.filter((item) => !String(item.PK?.S).startsWith('MEMBER#')).map(keyOf));
       })) &&
+      // Orders, in their shards.
+      (await (async () => {
+        for (let shard = 0; shard < ORDER_SHARDS; shard++) if (!(await removePartition(orderPartition(shop, shard)))) return false;
+        return true;
+      })()) &&
       // Last, the shop's partition (program versions, then the shop itself): until it is gone, the
       // shop is still listed, and a re-delivered shop/redact or the next run finishes the job.
       (await removePartition(shopKey(shop).PK));

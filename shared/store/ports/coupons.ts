@@ -1,5 +1,4 @@
 /** The port of coupons: read, saved on the status read, and refunded when Shopify refuses one. */
-import type { StatsUpdate } from '../../kpis/stats-types.ts';
 import type { LedgerEntry, Lot } from '../../ledger/types.ts';
 import type { Coupon, CouponStatus } from '../../rewards/coupon.ts';
 
@@ -15,5 +14,5 @@ export interface CouponStore {
    * Shopify refused a coupon for good: it becomes `failed` and its points come back to the member
    * as a new lot, all in one transaction. False when the coupon was no longer pending.
    */
-  refundCoupon(coupon: Coupon, refund: { lot: Lot; entry: LedgerEntry; stats?: StatsUpdate[] }): Promise<boolean>;
+  refundCoupon(coupon: Coupon, refund: { lot: Lot; entry: LedgerEntry }): Promise<boolean>;
 }

@@ -22,7 +22,10 @@ export interface EventReads {
 
 export interface EventReadRequest {
   shop: string;
-  idempotencyKeys: string[];
+  /** Delivery keys to look up (none for webhooks: their business records guard them). */
+  idempotencyKeys?: string[];
+  /** When given, the shop may come from the container's cache of recent reads. */
+  now?: Date;
   customerId?: string;
   orderId?: string;
   /** One of the customer's lots. */
@@ -36,7 +39,7 @@ export interface CommitRequest {
   shop: string;
   change: Change;
   /** Recorded with the change; a key already recorded makes the commit a duplicate. */
-  idempotencyKeys: string[];
+  idempotencyKeys?: string[];
   /** The shop's record, when the change creates it (`rev` 0) or updates it (`rev` as read). */
   shopRecord?: Shop;
   /** Kept with the idempotency records, to answer a replay the same way. */

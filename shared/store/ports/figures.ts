@@ -1,11 +1,26 @@
-/** The port of the program's stored figures (written with each change; read by the KPI pages). */
+/** The port of the program's figures: applied off the change stream, read by the KPI pages. */
+import type { FigureDelta } from '../../kpis/stats-types.ts';
 
 export interface StoredFigures {
   counters: Record<string, number>;
-  sets: Record<string, string[]>;
 }
 
+/**
+ * Deltas read from stream records `first` to `last` (sequence numbers of one stream shard),
+ * applied together with a mark of those records, so that a retried batch applies nothing twice.
+ */
+export interface FigureBatch {
+  first: string;
+  last: string;
+  deltas: FigureDelta[];
+  now: Date;
+}
+
+/** `applied`, or the records were applied before, up to `through` (the mark's last record). */
+export type FigureBatchResult = { applied: true } | { applied: false; through: string };
+
 export interface FigureStore {
-  /** The stored figures of these buckets (days `2026-01-31`, or `gauge`): counters and sets, per item. */
+  /** The stored figures of these buckets (days `2026-01-31`, or `gauge`), per item. */
   readStats(shop: string, buckets: string[]): Promise<StoredFigures[]>;
+  applyFigures(batch: FigureBatch): Promise<FigureBatchResult>;
 }

@@ -1,0 +1,80 @@
+/**
+ * The figures' aggregator: the records of one stream shard, in order, cut into batches that fit one
+ * transaction, each applied with a mark of its first and last record. A retry that starts at a
+ * record already applied skips to after the mark's last record: each record counts once, whatever
+ * Lambda (or the local poller) delivers again. Pure orchestration over the `FigureStore` port.
+ */
+import type { FigureStore } from '../store/ports.ts';
+import { figuresOf, mergeDeltas } from './figures-of.ts';
+import type { FigureDelta, FigureSource } from './stats-types.ts';
+
+/** One stream record: its sequence number, and what it changed (none: nothing the figures read). */
+export interface StreamChange {
+  sequence: string;
+  source?: FigureSource;
+}
+
+/** Items one transaction may write besides the mark (DynamoDB takes 100 per transaction). */
+export const MAX_FIGURE_ITEMS = 90;
+
+export interface AggregateRun {
+  records: number;
+  applied: number;
+  skipped: number;
+  /** The first record not applied (the run stopped or failed there): where a retry starts. */
+  failedFrom?: string;
+  error?: unknown;
+}
+
+const after = (a: string, b: string) => BigInt(a) > BigInt(b);
+
+/**
+ * Applies `changes` (one shard's records, in order). Stops at the first batch that fails, or when
+ * `keepGoing` says so, and reports the record to start again from.
+ */
+export async function aggregate(store: Pick<FigureStore, 'applyFigures'>, changes: StreamChange[], now: Date, keepGoing: () => boolean = () => true): Promise<AggregateRun> {
+  const run: AggregateRun = { records: changes.length, applied: 0, skipped: 0 };
+  let i = 0;
+  while (i < changes.length) {
+    if (!keepGoing()) return { ...run, failedFrom: changes[i]!.sequence };
+    const { end, deltas } = nextBatch(changes, i);
+    if (deltas.length === 0) {
+      run.skipped += end - i;
+      i = end;
+      continue;
+    }
+    try {
+      const result = await store.applyFigures({ first: changes[i]!.sequence, last: changes[end - 1]!.sequence, deltas, now });
+      if (result.applied) {
+        run.applied += end - i;
+        i = end;
+      } else {
+        // Applied by an earlier delivery, maybe as part of a longer batch: skip what its mark covers.
+        let next = i + 1;
+        while (next < changes.length && !after(changes[next]!.sequence, result.through)) next++;
+        run.skipped += next - i;
+        i = next;
+      }
+    } catch (error) {
+      return { ...run, failedFrom: changes[i]!.sequence, error };
+    }
+  }
+  return run;
+}
+
+/** From record `start`, as many records as keep the merged deltas within one transaction. */
+function nextBatch(changes: StreamChange[], start: number): { end: number; deltas: FigureDelta[] } {
+  const items = new Set<string>();
+  const deltas: FigureDelta[] = [];
+  let end = start;
+  while (end < changes.length) {
+    const source = changes[end]!.source;
+    const moved = source ? figuresOf(source) : [];
+    const added = moved.map((delta) => `${delta.shop}\u0000${delta.bucket}`).filter((key) => !items.has(key));
+    if (items.size + new Set(added).size > MAX_FIGURE_ITEMS && end > start) break;
+    for (const key of added) items.add(key);
+    deltas.push(...moved);
+    end++;
+  }
+  return { end, deltas: mergeDeltas(deltas) };
+}
