@@ -36,16 +36,6 @@ export interface LoyaltyFunctionProps {
   readonly readsSecrets?: boolean;
 }
 
-/** What `grantTableReadWrite` allows: reads, queries, conditional puts and updates, on every item kind. */
-export const TABLE_ITEM_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:ConditionCheckItem',
-] as const;
-
 export class LoyaltyFunction extends Construct {
   readonly function: NodejsFunction;
   readonly logGroup: LogGroup;
@@ -123,19 +113,6 @@ export class LoyaltyFunction extends Construct {
    */
   grantTable(table: Table, access: TableAccess): void {
     for (const statement of tableAccessStatements(table, access)) this.function.addToRolePolicy(statement);
-  }
-
-  /**
-   * The broad grant: every read and every index, puts and updates on every item kind (no Scan, no
-   * DeleteItem, no BatchWriteItem, no stream). The scheduled jobs still take it; a function whose
-   * code paths are known takes `grantTable` instead.
-   */
-  grantTableReadWrite(table: Table): void {
-    table.grant(this.function, ...TABLE_ITEM_ACTIONS);
-    Validations.of(this.role).acknowledge({
-      id: wildcardResourceFinding(table.node.defaultChild as CfnElement, '/index/*'),
-      reason: 'The grant covers this table\'s own indexes ("<table arn>/index/*"), which the store queries; no other table is reachable.',
-    });
   }
 
   /** Put objects under one prefix of a bucket, nothing else (no read, no list, no delete). */

@@ -12,7 +12,7 @@ import { CustomerMessages, mailEnvironment } from './customer-messages.ts';
 import { LoyaltyFunction } from './loyalty-function.ts';
 import { LoyaltyHttpApi, WEBHOOK_PATH } from './loyalty-http-api.ts';
 import { LoyaltyTable } from './loyalty-table.ts';
-import { ScheduledJobs, type ScheduledJob } from './scheduled-jobs.ts';
+import { DUE_LOTS_TABLE_ACCESS, EXPORT_DATA_TABLE_ACCESS, ISSUE_COUPONS_TABLE_ACCESS, REMIND_TABLE_ACCESS, ScheduledJobs, TIERS_TABLE_ACCESS, WINBACK_TABLE_ACCESS, type ScheduledJob } from './scheduled-jobs.ts';
 import { DISPOSABLE_STAGE, type StageSettings } from './stage-settings.ts';
 import { ERASURE_AGE_LIMIT, WebhookIntake } from './webhook-intake.ts';
 import { DataExports } from './data-exports.ts';
@@ -45,7 +45,7 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
     readsSecrets: true,
     environment: ({ appSecret, tokenKey }) => ({ APP_SECRET_ARN: appSecret.secretArn, ...tokenKey.environment }),
     grant: (fn, { table, appSecret, tokenKey }) => {
-      fn.grantTableReadWrite(table);
+      fn.grantTable(table, ISSUE_COUPONS_TABLE_ACCESS);
       fn.grantSecretRead(appSecret);
       tokenKey.grantUse(fn);
     },
@@ -60,7 +60,7 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
     entry: lambdaEntries.expire,
     scheduleExpression: 'rate(15 minutes)',
     timeout: DAILY_JOB_TIMEOUT,
-    grant: (fn, { table }) => fn.grantTableReadWrite(table),
+    grant: (fn, { table }) => fn.grantTable(table, DUE_LOTS_TABLE_ACCESS),
   },
   {
     // Makes pending points spendable once the program's return window has passed.
@@ -68,7 +68,7 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
     entry: lambdaEntries.activate,
     scheduleExpression: 'rate(15 minutes)',
     timeout: DAILY_JOB_TIMEOUT,
-    grant: (fn, { table }) => fn.grantTableReadWrite(table),
+    grant: (fn, { table }) => fn.grantTable(table, DUE_LOTS_TABLE_ACCESS),
   },
   {
     // Tells members which points expire soon: an event on the bus and an e-mail. Mail goes out in
@@ -82,7 +82,7 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
     readsSecrets: true,
     environment: ({ messages, appSecret, publicBaseUrl }) => ({ ...messages.environment, APP_SECRET_ARN: appSecret.secretArn, PUBLIC_BASE_URL: publicBaseUrl }),
     grant: (fn, { table, messages, appSecret }) => {
-      fn.grantTableReadWrite(table);
+      fn.grantTable(table, REMIND_TABLE_ACCESS);
       messages.grantSend(fn);
       fn.grantSecretRead(appSecret);
     },
@@ -97,7 +97,7 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
     readsSecrets: true,
     environment: ({ messages, appSecret, publicBaseUrl }) => ({ ...messages.environment, APP_SECRET_ARN: appSecret.secretArn, PUBLIC_BASE_URL: publicBaseUrl }),
     grant: (fn, { table, messages, appSecret }) => {
-      fn.grantTableReadWrite(table);
+      fn.grantTable(table, WINBACK_TABLE_ACCESS);
       messages.grantSend(fn);
       fn.grantSecretRead(appSecret);
     },
@@ -110,7 +110,7 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
     entry: lambdaEntries.tiers,
     scheduleExpression: 'rate(1 hour)',
     timeout: DAILY_JOB_TIMEOUT,
-    grant: (fn, { table }) => fn.grantTableReadWrite(table),
+    grant: (fn, { table }) => fn.grantTable(table, TIERS_TABLE_ACCESS),
   },
   {
     // Writes the data exports `customers/data_request` queued (Shopify allows 30 days; this takes minutes).
@@ -120,7 +120,7 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
     timeout: DAILY_JOB_TIMEOUT,
     environment: ({ exportBucket }) => ({ EXPORT_BUCKET: exportBucket.bucketName }),
     grant: (fn, { table, exportBucket }) => {
-      fn.grantTableReadWrite(table);
+      fn.grantTable(table, EXPORT_DATA_TABLE_ACCESS);
       fn.grantObjectPut(exportBucket, 'exports/');
     },
   },

@@ -3,7 +3,7 @@ import { UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LoyaltyFunction } from '../../infra/loyalty-function.ts';
 import { ALL_ITEM_KINDS, ITEM_KINDS, leadingKeysCondition, type ItemKind } from '../../infra/table-access.ts';
-import { accessTokenKey, couponKey, GSI_MEMBERS_OF_SHOP, idempotencyKey, memberPartition, orderKey, programVersionKey, shopKey, statsKeys, webhookDeliveryKey } from '../../shared/store/dynamodb/keys.ts';
+import { accessTokenKey, couponKey, GSI_BY_EXPIRY, GSI_MEMBERS_OF_SHOP, idempotencyKey, memberPartition, orderKey, programVersionKey, shopKey, statsKeys, webhookDeliveryKey } from '../../shared/store/dynamodb/keys.ts';
 import { DynamoDbRateLimitStore } from '../../shared/store/dynamodb/rate-limits.ts';
 import { allowStatements, logicalId, synthesize, type Statement, type Synthesized } from './synthesized-stack.ts';
 import { TablePolicy, tableRequests } from './table-policy.ts';
@@ -94,6 +94,74 @@ describe('who may do what with the table', () => {
       expect(dynamoActions(eraser)).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:Query']);
       const queried = tableStatements(eraser).filter((statement) => actionsOf(statement).includes('dynamodb:Query')).flatMap((statement) => [statement.Resource].flat());
       expect(queried).toEqual([tableArn, { 'Fn::Join': ['', [tableArn, `/index/${GSI_MEMBERS_OF_SHOP}`]] }]);
+    });
+  });
+
+  describe('the scheduled jobs', () => {
+    /** What each job's code paths need (infra/scheduled-jobs.ts): reads, whether it queries the table itself, the indexes it queries, the kinds it writes. */
+    const JOBS: Record<string, { reads: string[]; queriesTable: boolean; indexes: string[]; writes: ItemKind[] }> = {
+      IssueCoupons: { reads: ['GetItem'], queriesTable: false, indexes: [GSI_BY_EXPIRY], writes: ['shop', 'member', 'coupon'] },
+      Expire: { reads: ['GetItem', 'Query'], queriesTable: true, indexes: [GSI_BY_EXPIRY], writes: ['member'] },
+      Activate: { reads: ['GetItem', 'Query'], queriesTable: true, indexes: [GSI_BY_EXPIRY], writes: ['member'] },
+      Remind: { reads: ['BatchGetItem', 'GetItem', 'Query'], queriesTable: true, indexes: [GSI_BY_EXPIRY, GSI_MEMBERS_OF_SHOP], writes: ['member'] },
+      Winback: { reads: ['GetItem'], queriesTable: false, indexes: [GSI_BY_EXPIRY], writes: ['member'] },
+      Tiers: { reads: ['BatchGetItem', 'GetItem', 'Query'], queriesTable: true, indexes: [GSI_MEMBERS_OF_SHOP], writes: ['shop', 'member'] },
+      ExportData: { reads: ['BatchGetItem', 'Query'], queriesTable: true, indexes: [GSI_BY_EXPIRY], writes: ['member'] },
+    };
+    const job = (name: string) => {
+      const found = synthesized.stack.scheduledJobs.functions.find((fn) => fn.node.id === name);
+      if (!found) throw new Error(`no job ${name}`);
+      return found;
+    };
+    const queried = (fn: LoyaltyFunction) => tableStatements(fn).filter((statement) => actionsOf(statement).includes('dynamodb:Query')).flatMap((statement) => [statement.Resource].flat());
+
+    it('are the seven jobs, each with rights of its own', () => {
+      expect(synthesized.stack.scheduledJobs.functions.map((fn) => fn.node.id).sort()).toEqual(Object.keys(JOBS).sort());
+    });
+
+    it.each(Object.keys(JOBS))('let %s read, put and update what its code paths do, and never delete, write in a batch or check a condition alone', (name) => {
+      const expected = JOBS[name]!;
+
+      expect(dynamoActions(job(name))).toEqual([...new Set([...expected.reads, 'Query', 'PutItem', 'UpdateItem'])].map((action) => `dynamodb:${action}`).sort());
+      for (const action of ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Scan']) expect(kindsFor(job(name), action)).toEqual([]);
+    });
+
+    it.each(Object.keys(JOBS))('let %s put and update only the item kinds it writes, by the partition key: never figures, orders or idempotency records', (name) => {
+      const fn = job(name);
+      const { writes } = JOBS[name]!;
+
+      for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem']) expect(kindsFor(fn, action)).toEqual(prefixes(...writes));
+      const statements = tableStatements(fn).filter((statement) => actionsOf(statement).some((action) => WRITES.includes(action)));
+      expect(statements).toEqual([expect.objectContaining({ Resource: tableArn, Condition: leadingKeysCondition(writes) })]);
+    });
+
+    it.each(Object.keys(JOBS))('let %s query the indexes it uses by name (never `index/*`), and the table itself only where it does', (name) => {
+      const { indexes, queriesTable } = JOBS[name]!;
+      const resources = queried(job(name));
+
+      expect(resources.filter((resource) => JSON.stringify(resource).includes('/index/'))).toEqual(indexes.map((index) => ({ 'Fn::Join': ['', [tableArn, `/index/${index}`]] })));
+      expect(resources.some((resource) => JSON.stringify(resource) === JSON.stringify(tableArn))).toBe(queriesTable);
+      expect(JSON.stringify(tableStatements(job(name)))).not.toContain('/index/*');
+    });
+
+    it('hold as IAM would evaluate them: the expiry settlement and the tiers pass go through, what they never write does not', () => {
+      const { stack, template } = synthesized;
+      const expire = new TablePolicy(template, stack.table, job('Expire'));
+      const tiers = new TablePolicy(template, stack.table, job('Tiers'));
+      const put = (pk: string) => ({ Put: { TableName: 't', Item: { PK: { S: pk }, SK: { S: 'X' } } } });
+
+      const settlement = tableRequests('TransactWriteItemsCommand', { TransactItems: [put('MEMBER#s#1'), put('MEMBER#s#1'), put('MEMBER#s#1')] });
+      const withFigures = tableRequests('TransactWriteItemsCommand', { TransactItems: [put('MEMBER#s#1'), put('STATS#s#gauge#0')] });
+
+      expect(settlement.every((request) => expire.allows(request))).toBe(true);
+      expect(withFigures.map((request) => expire.allows(request))).toEqual([true, false]);
+      expect(expire.allows({ action: 'dynamodb:Query', resource: 'table/index/GSI1', leadingKeys: ['EXPIRES#0'] })).toBe(true);
+      expect(expire.allows({ action: 'dynamodb:Query', resource: `table/index/${GSI_MEMBERS_OF_SHOP}`, leadingKeys: ['SHOPS'] })).toBe(false);
+      expect(expire.allows({ action: 'dynamodb:PutItem', resource: 'table', leadingKeys: ['SHOP#s'] })).toBe(false);
+      expect(tiers.allows({ action: 'dynamodb:PutItem', resource: 'table', leadingKeys: ['SHOP#s'] })).toBe(true);
+      expect(tiers.allows({ action: 'dynamodb:Query', resource: 'table/index/GSI1', leadingKeys: ['EXPIRES#0'] })).toBe(false);
+      expect(tiers.allows({ action: 'dynamodb:DeleteItem', resource: 'table', leadingKeys: ['SHOP#s'] })).toBe(false);
+      expect(tiers.allows({ action: 'dynamodb:PutItem', resource: 'table', leadingKeys: [] })).toBe(false);
     });
   });
 

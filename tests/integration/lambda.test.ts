@@ -2,8 +2,9 @@
  * The Lambda entries, fed the events AWS gives them: an API Gateway v2 request to the webhook
  * receiver, whose SQS message (caught by a stand-in SQS endpoint on loopback) goes to the
  * processor, or for `shop/redact` to the shop eraser, as an SQS event, and the storefront API
- * answering from DynamoDB Local. Each entry's DynamoDB calls are held to the rights the stack
- * gives its function (the synthesized IAM policy, evaluated before each request is sent).
+ * answering from DynamoDB Local, and the scheduled jobs' entries over a year of one shop. Each
+ * entry's DynamoDB calls are held to the rights the stack gives its function (the synthesized IAM
+ * policy, evaluated before each request is sent).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -15,6 +16,8 @@ import type { LoyaltyFunction } from '../../infra/loyalty-function.ts';
 import { synthesize } from '../infra/synthesized-stack.ts';
 import { TablePolicy, tableRequests } from '../infra/table-policy.ts';
 import { freshTable } from '../support/database.ts';
+import { newShop } from '../../shared/earning/shops.ts';
+import { parseProgram } from '../../shared/program/program.ts';
 import { paidOrder } from '../support/fixtures.ts';
 import { proxyQuery, SECRET, API_KEY, SHOP, webhookRequest } from '../support/http.ts';
 
@@ -45,6 +48,38 @@ function startSqsStandIn(): Promise<string> {
   return new Promise((resolve) => sqs.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(sqs.address() as AddressInfo).port}`)));
 }
 
+/**
+ * Answers EventBridge's PutEvents (JSON protocol) and S3's PutObject, as far as the SDK checks them,
+ * for the jobs that put events (reminders, win-back) and write exports; what they got is kept.
+ */
+async function startAwsStandIn(): Promise<{ url: string; events: unknown[]; objects: string[]; close: () => void }> {
+  const events: unknown[] = [];
+  const objects: string[] = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      if (request.method === 'PUT') {
+        objects.push(request.url ?? '');
+        response.setHeader('etag', '"stand-in"');
+        response.end();
+        return;
+      }
+      if (request.headers['x-amz-target'] !== 'AWSEvents.PutEvents') {
+        response.statusCode = 400;
+        response.end();
+        return;
+      }
+      const { Entries = [] } = JSON.parse(body) as { Entries?: unknown[] };
+      events.push(...Entries);
+      response.setHeader('content-type', 'application/x-amz-json-1.1');
+      response.end(JSON.stringify({ FailedEntryCount: 0, Entries: Entries.map(() => ({ EventId: randomUUID() })) }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, events, objects, close: () => server.close() };
+}
+
 async function apiEvent(request: Request): Promise<APIGatewayProxyEventV2> {
   const url = new URL(request.url);
   const headers = Object.fromEntries(request.headers.entries());
@@ -72,6 +107,13 @@ async function apiEvent(request: Request): Promise<APIGatewayProxyEventV2> {
 }
 
 const context = { functionName: 'test', awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
+/** A scheduled job's invocation: most of Lambda's 15 minutes still ahead (a job stops a minute short). */
+const jobContext = { ...context, getRemainingTimeInMillis: () => 14 * 60_000 } as Context;
+
+/** The scheduled jobs, by the name of their function in the stack. */
+const JOB_NAMES = ['IssueCoupons', 'Expire', 'Activate', 'Remind', 'Winback', 'Tiers', 'ExportData'] as const;
+type JobName = (typeof JOB_NAMES)[number];
+type Acting = 'processor' | 'shopEraser' | 'api' | JobName;
 
 /** A queued message as the SQS event hands it to a function. */
 function sqsRecord(message: SentMessage, messageId: string): SQSEvent['Records'][number] {
@@ -104,7 +146,7 @@ describe('the Lambda entries', () => {
   let appPage: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
   let table: Awaited<ReturnType<typeof freshTable>>;
   /** Runs `call` as the stack's function `fn`: under its table rights. */
-  let as: <T>(fn: 'processor' | 'shopEraser' | 'api', call: () => Promise<T>) => Promise<T>;
+  let as: <T>(fn: Acting, call: () => Promise<T>) => Promise<T>;
 
   beforeAll(async () => {
     table = await freshTable();
@@ -128,7 +170,13 @@ describe('the Lambda entries', () => {
 
     // The rights the stack gives each function, checked before every request the shared client sends.
     const { template, stack } = synthesize({ context: { stage: 'prod' } });
-    const functions: Record<'processor' | 'shopEraser' | 'api', LoyaltyFunction> = { processor: stack.intake.processor, shopEraser: stack.intake.shopEraser, api: stack.api };
+    const job = (name: JobName) => stack.scheduledJobs.functions.find((fn) => fn.node.id === name)!;
+    const functions: Record<Acting, LoyaltyFunction> = {
+      processor: stack.intake.processor,
+      shopEraser: stack.intake.shopEraser,
+      api: stack.api,
+      ...(Object.fromEntries(JOB_NAMES.map((name) => [name, job(name)])) as Record<JobName, LoyaltyFunction>),
+    };
     const { dynamoDbClient } = await import('../../functions/runtime/store.ts');
     dynamoDbClient().middlewareStack.add(
       (next, handlerContext) => async (args) => {
@@ -277,5 +325,81 @@ describe('the Lambda entries', () => {
     expect(afterMisrouted).toEqual(before);
     expect(erased.batchItemFailures).toEqual([]);
     expect(await itemsOf(shop)).toEqual([]);
+  });
+
+  it('runs every scheduled job over a year of one shop within the rights the stack gives that job', async () => {
+    const aws = await startAwsStandIn();
+    vi.stubEnv('EVENT_BUS_NAME', 'loyalty-test');
+    vi.stubEnv('AWS_ENDPOINT_URL_EVENTBRIDGE', aws.url);
+    vi.stubEnv('EXPORT_BUCKET', 'exports-test');
+    vi.stubEnv('AWS_ENDPOINT_URL_S3', aws.url);
+    /** Invokes the job's entry (`functions/{folder}`) as the stack's function `name`. */
+    const run = async (name: JobName, folder: string) => {
+      const { handler } = (await import(`../../functions/${folder}/index.ts`)) as { handler: (event: unknown, context: Context) => Promise<Record<string, unknown>> };
+      return as(name, () => handler(undefined, jobContext));
+    };
+
+    const shop = 'jobs-shop.myshopify.com';
+    const start = new Date();
+    const day = (days: number) => new Date(start.getTime() + days * 86_400_000);
+    const deliver = async (topic: string, body: unknown) => {
+      const from = sent.length;
+      expect(await receiver(await apiEvent(webhookRequest(topic, body, { shop })), context)).toMatchObject({ statusCode: 200 });
+      const batch = await as('processor', () => processor({ Records: sent.slice(from).map((message, i) => sqsRecord(message, `${topic}-${randomUUID()}-${i}`)) }, context));
+      expect(batch.batchItemFailures).toEqual([]);
+    };
+    // Points wait 14 days for returns, so that activation has something to do.
+    await table.store.ensureShop({ ...newShop(shop, start, 'USD'), program: parseProgram({ pendingDays: 14 }) });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      // Two orders a day apart (Gold, and a usual interval of a day): pending, then spendable.
+      vi.setSystemTime(start);
+      await deliver('orders/paid', paidOrder({ id: 3201, customerId: 3201, subtotal: '800.00', at: day(-1).toISOString() }));
+      await deliver('orders/paid', paidOrder({ id: 3202, customerId: 3201, subtotal: '800.00', at: start.toISOString() }));
+
+      vi.setSystemTime(day(15));
+      const activated = await run('Activate', 'activate');
+      // A redemption Shopify cannot take yet (the shop has no Admin API token): a pending coupon.
+      const redemption = new Request(`http://127.0.0.1/proxy/member/redemptions?${proxyQuery({ shop, customerId: '3201', at: day(15) })}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'jobs-redeem-1' },
+        body: JSON.stringify({ rewardId: 'five-off' }),
+      });
+      const redeemed = (await as('api', async () => api(await apiEvent(redemption), context))) as { statusCode: number };
+      await deliver('customers/data_request', { shop_id: 3, shop_domain: shop, customer: { id: 3201 }, orders_requested: [3201, 3202], data_request: { id: 78 } });
+      const exported = await run('ExportData', 'export-data');
+      // The lapse (twice the usual interval after the last order) has long passed.
+      const wonBack = await run('Winback', 'winback');
+      vi.setSystemTime(new Date(day(15).getTime() + 60 * 60_000));
+      const retried = await run('IssueCoupons', 'issue-coupons');
+
+      // A month before the points expire.
+      vi.setSystemTime(day(335));
+      const reminded = await run('Remind', 'remind');
+
+      // A year and a day on: the spend has left the window, the points their date.
+      vi.setSystemTime(day(366));
+      const rerated = await run('Tiers', 'tiers');
+      const expired = await run('Expire', 'expire');
+
+      // The other tests' shops are in the same table (uninstalled, or without returns window and
+      // repeat orders): the counts below are this shop's, the others only add to expiry and exports.
+      expect(activated).toMatchObject({ lotsActivated: 2, more: false });
+      expect(redeemed.statusCode).toBe(201);
+      expect(exported).toMatchObject({ failed: 0 });
+      expect(aws.objects).toContainEqual(expect.stringContaining(`${shop}/3201/`));
+      expect(wonBack).toMatchObject({ flagged: 1, queued: 1, sent: 1, failed: 0, more: false });
+      expect(retried).toMatchObject({ waiting: 1 });
+      // One reminder per expiry day: the two orders' lots expire a day apart.
+      expect(reminded).toMatchObject({ queued: 2, sent: 2, failed: 0, more: false });
+      expect(aws.events.map((event) => (event as { DetailType: string }).DetailType).sort()).toEqual(['points-expiring', 'points-expiring', 'winback']);
+      expect(rerated).toMatchObject({ downgraded: 1, more: false });
+      expect(expired).toMatchObject({ more: false });
+      expect(await table.store.getMember(shop, '3201')).toMatchObject({ tier: 'Bronze', balance: 0 });
+      expect(rights.denied).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+      aws.close();
+    }
   });
 });
