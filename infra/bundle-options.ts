@@ -23,6 +23,12 @@ export const bundleOptions = {
   external: [] as string[],
   // ESM output still meets CommonJS dependencies that call `require` (node built-ins mostly).
   banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+  // On Lambda the credentials are environment variables: the SDK's default chain (SSO, INI files,
+  // web identity, process, metadata; 108–132 KB a bundle) gives way to its `fromEnv` link alone.
+  // Paths are resolved from the repository root (esbuild's working directory, here and in CDK).
+  alias: {
+    '@aws-sdk/credential-provider-node': './functions/runtime/credentials-from-env.ts',
+  },
 } as const;
 
 /** Every Lambda entry the stack deploys, relative to the repository root. */

@@ -90,6 +90,8 @@ export class LoyaltyFunction extends Construct {
         mainFields: [...bundleOptions.mainFields],
         externalModules: [...bundleOptions.external],
         banner: bundleOptions.banner,
+        // NodejsFunction has no `alias`; esbuild's CLI flag does the same, run from the project root.
+        esbuildArgs: Object.fromEntries(Object.entries(bundleOptions.alias).map(([from, to]) => [`--alias:${from}`, to])),
         // Bundle with the esbuild in node_modules; never fall back to a Docker image.
         forceDockerBundling: false,
       },

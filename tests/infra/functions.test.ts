@@ -70,6 +70,18 @@ describe('the functions', () => {
     expect(code.trimEnd().endsWith('//# sourceMappingURL=index.mjs.map')).toBe(true);
   });
 
+  // The alias in bundle-options.ts: on Lambda the credentials are environment variables.
+  it.each(['receiver', 'api', 'remind'] as const)('gives the %s bundle the SDK\'s environment credentials alone, not its default chain (SSO, INI files, web identity, process)', (name) => {
+    const assetDir = join(synthesized.app.outdir, `asset.${properties(functions[name]).Code.S3Key.replace(/\.zip$/, '')}`);
+
+    const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
+
+    expect(code).toContain('Unable to find environment variable credentials');
+    for (const chainOnly of ['Could not load credentials from any providers', 'SSOOIDCClient', 'sso-oidc', 'credential_process', 'AWS_WEB_IDENTITY_TOKEN_FILE']) {
+      expect(code).not.toContain(chainOnly);
+    }
+  });
+
   it('lets the receiver send to the two queues and read the secret, and nothing else', () => {
     const actions = allowedActions(synthesized.template, functions.receiver);
 
