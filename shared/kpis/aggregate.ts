@@ -16,6 +16,8 @@ export interface StreamChange {
 
 /** Items one transaction may write besides the mark (DynamoDB takes 100 per transaction). */
 export const MAX_FIGURE_ITEMS = 90;
+/** Counters one item's update may add (DynamoDB takes an update expression of 4 KB). */
+export const MAX_COUNTERS_PER_ITEM = 200;
 
 export interface AggregateRun {
   records: number;
@@ -64,17 +66,30 @@ export async function aggregate(store: Pick<FigureStore, 'applyFigures'>, change
 
 /** From record `start`, as many records as keep the merged deltas within one transaction. */
 function nextBatch(changes: StreamChange[], start: number): { end: number; deltas: FigureDelta[] } {
-  const items = new Set<string>();
+  const items = new Map<string, Set<string>>();
   const deltas: FigureDelta[] = [];
   let end = start;
   while (end < changes.length) {
     const source = changes[end]!.source;
     const moved = source ? figuresOf(source) : [];
-    const added = moved.map((delta) => `${delta.shop}\u0000${delta.bucket}`).filter((key) => !items.has(key));
-    if (items.size + new Set(added).size > MAX_FIGURE_ITEMS && end > start) break;
-    for (const key of added) items.add(key);
+    if (end > start && !fits(items, moved)) break;
+    for (const delta of moved) {
+      const key = `${delta.shop}\u0000${delta.bucket}`;
+      const names = items.get(key) ?? items.set(key, new Set()).get(key)!;
+      for (const name of Object.keys(delta.add)) names.add(name);
+    }
     deltas.push(...moved);
     end++;
   }
   return { end, deltas: mergeDeltas(deltas) };
+}
+
+/** Whether `moved` still fits the batch: at most so many items, and so many counters on each. */
+function fits(items: Map<string, Set<string>>, moved: FigureDelta[]): boolean {
+  const newItems = new Set(moved.map((delta) => `${delta.shop}\u0000${delta.bucket}`).filter((key) => !items.has(key)));
+  if (items.size + newItems.size > MAX_FIGURE_ITEMS) return false;
+  return moved.every((delta) => {
+    const names = items.get(`${delta.shop}\u0000${delta.bucket}`);
+    return !names || new Set([...names, ...Object.keys(delta.add)]).size <= MAX_COUNTERS_PER_ITEM;
+  });
 }

@@ -7,7 +7,7 @@
 import { utcDay } from '../clock.ts';
 import type { Member, Order } from '../ledger/types.ts';
 import type { Coupon } from '../rewards/coupon.ts';
-import { keyFor, orderHistoryDeltas } from './histories.ts';
+import { historyName, keyFor, orderHistoryDeltas } from './histories.ts';
 import { GAUGE, type Feedback, type FigureDelta, type FigureSource } from './stats-types.ts';
 
 class Deltas {
@@ -76,7 +76,7 @@ function memberFigures(d: Deltas, was: Member | undefined, after: Member) {
   const active = after.lastActiveAt;
   if (active && (!was?.lastActiveAt || utcDay(active) > utcDay(was.lastActiveAt))) {
     const day = utcDay(active);
-    d.add(day, `active@${keyFor(was?.lastActiveAt, day)}`, 1);
+    d.add(day, historyName('active', keyFor(was?.lastActiveAt, day)), 1);
   }
   for (const [day, add] of orderHistoryDeltas(was, after)) for (const [name, by] of Object.entries(add)) d.add(day, name, by);
 }

@@ -2,28 +2,39 @@
  * Distinct counts over any range of days, from each member's own history instead of sets of ids.
  *
  * A range `[from, to]` of at most a year counts a buyer once: by the order whose previous order
- * (of the same customer) came before `from`. So each order adds one to its day's `buyers@{day of
- * its previous order}`, and a range sums, over its days, the entries whose key is before `from`.
- * The same trick gives customers with two orders or more in the range (`repeat@`: the order whose
- * previous one is in the range and the one before that is not), the gaps between orders of one
- * customer inside the range (`gapN@`, `gapMinutes@`, keyed by the previous order, summed where
- * the key is `from` or later), and active members (`active@`, keyed by the member's previous
- * active day). Keys more than a year before their day read the same for every range, so they
- * collapse into `0`: an item holds at most 367 keys per figure, however busy the shop.
+ * (of the same customer) came before `from`. So each order adds one to its day's buyers keyed by
+ * the day of its previous order (`_b{days before}`), and a range sums, over its days, the entries
+ * whose key falls before `from`. The same trick gives customers with two orders or more in the
+ * range (`_r`: the order whose previous one is in the range and the one before that is not), the
+ * gaps between orders of one customer inside the range (the buyers keyed on or after `from`, and
+ * their minutes `_m`), and active members (`_a`, keyed by the member's previous active day). Keys
+ * more than a year before their day read the same for every range, so they collapse into `o`: an
+ * item holds at most 367 short keys per figure, however busy the shop.
  */
 import { DAY_MS, utcDay } from '../clock.ts';
 import { TIER_WINDOW_DAYS, type SpendByOrder } from '../ledger/spend.ts';
 import type { Member } from '../ledger/types.ts';
 
-export const OLDER = '0';
+/** A key for an earlier day more than a year back, or none: it reads the same for every range. */
+export const OLDER = 'o';
 const LOOKBACK_DAYS = 366;
 
-/** `day` of an earlier instant as a key for a figure of `onDay`; `0` when none or past any range. */
+const dayNumber = (day: string) => Math.round(Date.parse(`${day}T00:00:00Z`) / DAY_MS);
+
+/**
+ * The key of an earlier instant on a figure of `onDay`: how many days before `onDay` its day is
+ * (`0` the same day), or `o` when none or past any range. Short, so that a busy day's item stays
+ * small: a figure holds at most 367 keys of a few bytes.
+ */
 export function keyFor(earlier: string | undefined, onDay: string): string {
   if (!earlier) return OLDER;
-  const day = utcDay(earlier);
-  return Date.parse(`${onDay}T00:00:00Z`) - Date.parse(`${day}T00:00:00Z`) >= LOOKBACK_DAYS * DAY_MS ? OLDER : day;
+  const days = dayNumber(onDay) - dayNumber(utcDay(earlier));
+  return days >= LOOKBACK_DAYS ? OLDER : String(Math.max(0, days));
 }
+
+/** The history figures, by the one-letter name their counters carry (`_b12`: buyers, previous order 12 days before). */
+export const HISTORY = { buyers: 'b', repeat: 'r', gapMinutes: 'm', active: 'a' } as const;
+export const historyName = (figure: keyof typeof HISTORY, key: string) => `_${HISTORY[figure]}${key}`;
 
 type Counters = Map<string, number>;
 const bump = (counters: Counters, name: string, by: number) => by && counters.set(name, (counters.get(name) ?? 0) + by);
@@ -45,12 +56,12 @@ export function orderHistoryCounters(spend: SpendByOrder, since: number): Map<st
     const counters = byDay.get(day) ?? byDay.set(day, new Map()).get(day)!;
     const previous = orders[i - 1];
     const beforeThat = orders[i - 2];
-    bump(counters, `buyers@${keyFor(previous?.at, day)}`, 1);
+    bump(counters, historyName('buyers', keyFor(previous?.at, day)), 1);
     if (previous) {
-      bump(counters, `repeat@${keyFor(beforeThat?.at, day)}`, 1);
-      bump(counters, `repeat@${keyFor(previous.at, day)}`, -1);
-      bump(counters, `gapN@${keyFor(previous.at, day)}`, 1);
-      bump(counters, `gapMinutes@${keyFor(previous.at, day)}`, Math.round((order.t - previous.t) / 60_000));
+      bump(counters, historyName('repeat', keyFor(beforeThat?.at, day)), 1);
+      bump(counters, historyName('repeat', keyFor(previous.at, day)), -1);
+      // The number of gaps keyed by a day is the buyers keyed by it: only their minutes are kept.
+      bump(counters, historyName('gapMinutes', keyFor(previous.at, day)), Math.round((order.t - previous.t) / 60_000));
     }
   });
   return byDay;
@@ -80,14 +91,34 @@ export function orderHistoryDeltas(before: Member | undefined, after: Member): M
   return deltas;
 }
 
-/** Sums of the keyed figures a range reads: keys before `from`, or from `from` on. */
-export function keyedSum(counters: Record<string, number>, figure: string, from: string, side: 'before' | 'from'): number {
-  let total = 0;
-  const prefix = `${figure}@`;
-  for (const [name, value] of Object.entries(counters)) {
-    if (!name.startsWith(prefix)) continue;
-    const key = name.slice(prefix.length);
-    if (side === 'before' ? key < from : key !== OLDER && key >= from) total += value;
+export interface HistorySums {
+  buyers: number;
+  repeatCustomers: number;
+  gaps: number;
+  gapMinutes: number;
+  activeMembers: number;
+}
+
+/**
+ * What a range starting on `from` reads from its days' items: keys before `from` for buyers,
+ * repeat customers and active members; keys on or after `from` for the gaps between orders.
+ */
+export function historySums(items: { bucket: string; counters: Record<string, number> }[], from: string): HistorySums {
+  const sums: HistorySums = { buyers: 0, repeatCustomers: 0, gaps: 0, gapMinutes: 0, activeMembers: 0 };
+  const first = dayNumber(from);
+  for (const { bucket, counters } of items) {
+    // A key k on day d is the day d - k: before `from` when k > d - from.
+    const within = dayNumber(bucket) - first;
+    for (const [name, value] of Object.entries(counters)) {
+      if (!name.startsWith('_')) continue;
+      const key = name.slice(2);
+      const before = key === OLDER || Number(key) > within;
+      const figure = name[1];
+      if (figure === HISTORY.buyers) before ? (sums.buyers += value) : (sums.gaps += value);
+      else if (figure === HISTORY.repeat && before) sums.repeatCustomers += value;
+      else if (figure === HISTORY.gapMinutes && !before) sums.gapMinutes += value;
+      else if (figure === HISTORY.active && before) sums.activeMembers += value;
+    }
   }
-  return total;
+  return sums;
 }

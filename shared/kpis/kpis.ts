@@ -6,7 +6,7 @@ import { addDays, utcDay } from '../clock.ts';
 import { FALLBACK_CURRENCY } from '../earning/shops.ts';
 import { formatMinorUnits, toMinorUnits } from '../money/money.ts';
 import type { FigureStore, Shop } from '../store/ports.ts';
-import { keyedSum } from './histories.ts';
+import { historySums } from './histories.ts';
 
 export const MAX_KPI_DAYS = 366;
 
@@ -51,10 +51,7 @@ export function kpisOf(shop: Shop, range: { from: string; to: string }, dayItems
   const currency = shop.currency ?? FALLBACK_CURRENCY;
 
   // Distinct counts over the range from the members' histories (see `histories.ts`).
-  const buyers = keyedSum(period.counters, 'buyers', range.from, 'before');
-  const repeatCustomers = keyedSum(period.counters, 'repeat', range.from, 'before');
-  const gapCount = keyedSum(period.counters, 'gapN', range.from, 'from');
-  const gapMinutes = keyedSum(period.counters, 'gapMinutes', range.from, 'from');
+  const { buyers, repeatCustomers, gaps: gapCount, gapMinutes, activeMembers } = historySums(dayItems, range.from);
 
   const orders = period.n('orders');
   const revenue = period.n('revenueMinor');
@@ -75,7 +72,7 @@ export function kpisOf(shop: Shop, range: { from: string; to: string }, dayItems
     currency,
     members: gauge.n('members'),
     newMembers: period.n('newMembers'),
-    activeMembers: keyedSum(period.counters, 'active', range.from, 'before'),
+    activeMembers,
     buyers,
     repeatCustomers,
     repeatPurchaseRate: ratio(repeatCustomers, buyers),

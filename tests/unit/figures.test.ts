@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { aggregate, type StreamChange } from '../../shared/kpis/aggregate.ts';
 import { figuresOf } from '../../shared/kpis/figures-of.ts';
-import { keyedSum, orderHistoryDeltas } from '../../shared/kpis/histories.ts';
+import { historySums, orderHistoryDeltas } from '../../shared/kpis/histories.ts';
 import type { Member } from '../../shared/ledger/types.ts';
 import type { FigureBatch, FigureBatchResult } from '../../shared/store/ports/figures.ts';
 
@@ -16,9 +16,9 @@ function member(orders: Record<string, { at: string; cancelled?: true }>, extra:
 
 /** The figures a range reads from per-day deltas summed over its days. */
 function rangeFigures(deltas: Map<string, Record<string, number>>, from: string, to: string) {
-  const counters: Record<string, number> = {};
-  for (const [day, add] of deltas) if (day >= from && day <= to) for (const [name, by] of Object.entries(add)) counters[name] = (counters[name] ?? 0) + by;
-  return { buyers: keyedSum(counters, 'buyers', from, 'before'), repeat: keyedSum(counters, 'repeat', from, 'before'), gaps: keyedSum(counters, 'gapN', from, 'from') };
+  const items = [...deltas].filter(([day]) => day >= from && day <= to).map(([bucket, counters]) => ({ bucket, counters }));
+  const sums = historySums(items, from);
+  return { buyers: sums.buyers, repeat: sums.repeatCustomers, gaps: sums.gaps };
 }
 
 describe('order histories', () => {

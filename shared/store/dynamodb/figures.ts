@@ -26,7 +26,8 @@ export class DynamoDbFigureStore implements FigureStore {
     return (await batchGet(this.client, this.tableName, keys)).map((item) => {
       const counters: Record<string, number> = {};
       for (const [name, value] of Object.entries(item)) if (value.N !== undefined) counters[name] = Number(value.N);
-      return { counters };
+      // STATS#{shop}#{bucket}#{shard}: a shop's domain holds no '#'.
+      return { bucket: String(item.PK?.S).split('#')[2] ?? '', counters };
     });
   }
 

@@ -2,6 +2,8 @@
 import type { FigureDelta } from '../../kpis/stats-types.ts';
 
 export interface StoredFigures {
+  /** The day (`2026-01-31`) or `gauge`. */
+  bucket: string;
   counters: Record<string, number>;
 }
 
