@@ -27,9 +27,21 @@ export interface WatchedQueue {
   readonly maxAge: Duration;
 }
 
+/** A function fed by a stream, and where the batches it gave up on go. */
+export interface WatchedStream {
+  readonly consumer: LoyaltyFunction;
+  readonly deadLetterQueue: IQueue;
+  /** What the stream feeds, for the alarm text: `the figures`. */
+  readonly feeds: string;
+  /** Records older than this when read mean the consumer is not keeping up. */
+  readonly maxIteratorAge: Duration;
+}
+
 export interface AlarmsProps {
   readonly settings: StageSettings;
   readonly functions: Readonly<Record<string, LoyaltyFunction>>;
+  /** By name, which starts their alarms' ids (`FiguresStreamDeadLetters`). */
+  readonly streams?: Readonly<Record<string, WatchedStream>>;
   /** By name, which starts their alarms' ids (`WebhookDeadLetters`). */
   readonly queues: Readonly<Record<string, WatchedQueue>>;
 }
@@ -79,6 +91,18 @@ export class Alarms extends Construct {
         metric: watched.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }),
         threshold: watched.maxAge.toSeconds(),
         description: `${watched.message} has waited more than ${watched.maxAge.toHumanString()} in the queue: ${watched.consumer} is failing, throttled or not running.`,
+      });
+    }
+    for (const [name, watched] of Object.entries(props.streams ?? {})) {
+      this.add(`${name}StreamDeadLetters`, {
+        metric: watched.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+        threshold: 0,
+        description: `A batch of the table's change stream failed every try and ${watched.feeds} miss it: its description waits in the dead-letter queue (shard, sequence numbers); fix the cause, then replay it.`,
+      });
+      this.add(`${name}StreamIteratorAge`, {
+        metric: watched.consumer.function.metric('IteratorAge', { period: Duration.minutes(1), statistic: 'Maximum' }),
+        threshold: watched.maxIteratorAge.toMilliseconds(),
+        description: `The table's change stream is read more than ${watched.maxIteratorAge.toHumanString()} late: ${watched.feeds} lag behind the ledger.`,
       });
     }
     for (const [name, fn] of Object.entries(props.functions)) {

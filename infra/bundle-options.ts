@@ -45,4 +45,5 @@ export const lambdaEntries = {
   winback: 'functions/winback/index.ts',
   tiers: 'functions/tiers/index.ts',
   exportData: 'functions/export-data/index.ts',
+  figuresAggregator: 'functions/figures-aggregator/index.ts',
 } as const;

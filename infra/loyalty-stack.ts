@@ -16,6 +16,7 @@ import { DUE_LOTS_TABLE_ACCESS, EXPORT_DATA_TABLE_ACCESS, ISSUE_COUPONS_TABLE_AC
 import { DISPOSABLE_STAGE, type StageSettings } from './stage-settings.ts';
 import { ERASURE_AGE_LIMIT, WebhookIntake } from './webhook-intake.ts';
 import { DataExports } from './data-exports.ts';
+import { FiguresAggregator } from './figures-aggregator.ts';
 import { TokenKey } from './token-key.ts';
 import type { TableAccess } from './table-access.ts';
 import { GSI_MEMBERS_OF_SHOP } from '../shared/store/dynamodb/keys.ts';
@@ -139,14 +140,14 @@ export function withSchedules(jobs: readonly ScheduledJob[], schedules: Readonly
  * members index for the admin's member list. Writes: the shop (created on its first visit,
  * program saves and versions, the Admin API tokens exchanged and refreshed), the member's
  * partition (redemptions, adjustments, survey answers, unsubscribes), coupons (redeemed, issued,
- * settled, refunded), idempotency records (a redemption's `Idempotency-Key`), figures (a
- * redemption or survey answer moves them) and rate-limit windows. Never orders, never a delete,
+ * settled, refunded), idempotency records (a redemption's `Idempotency-Key`) and rate-limit
+ * windows. Never the figures (the stream aggregator keeps them). Never orders, never a delete,
  * never a batch write, never the due index (GSI1).
  */
 export const API_TABLE_ACCESS: TableAccess = {
   read: ['GetItem', 'BatchGetItem', 'Query'],
   queryIndexes: [GSI_MEMBERS_OF_SHOP],
-  write: ['shop', 'member', 'coupon', 'idempotency', 'stats', 'rate'],
+  write: ['shop', 'member', 'coupon', 'idempotency', 'rate'],
 };
 
 /** Written into the secret at creation; the operator replaces it with the app's real credentials. */
@@ -164,6 +165,7 @@ export class LoyaltyStack extends Stack {
   readonly messages: CustomerMessages;
   readonly scheduledJobs: ScheduledJobs;
   readonly alarms: Alarms;
+  readonly figures: FiguresAggregator;
 
   constructor(scope: Construct, id: string, props: LoyaltyStackProps) {
     super(scope, id, props);
@@ -236,6 +238,9 @@ export class LoyaltyStack extends Stack {
       resources: { table, appSecret: this.appSecret, messages: this.messages, exportBucket: this.dataExports.bucket, tokenKey: this.tokenKey, publicBaseUrl: this.httpApi.url },
     });
 
+    // The program's figures, off the table's change stream (never in a webhook's transaction).
+    this.figures = new FiguresAggregator(this, 'Figures', { settings, table });
+
     this.alarms = new Alarms(this, 'Alarms', {
       settings,
       functions: {
@@ -244,11 +249,15 @@ export class LoyaltyStack extends Stack {
         ShopEraser: this.intake.shopEraser,
         Api: this.api,
         AppPage: this.appPage,
+        FiguresAggregator: this.figures.function,
         ...Object.fromEntries(this.scheduledJobs.functions.map((fn) => [fn.node.id, fn])),
       },
       queues: {
         Webhook: { queue: this.intake.queue, deadLetterQueue: this.intake.deadLetterQueue, message: 'A webhook', consumer: 'the processor', maxAge: OLDEST_MESSAGE_AGE_LIMIT },
         ShopRedact: { queue: this.intake.shopRedactQueue, deadLetterQueue: this.intake.shopRedactDeadLetterQueue, message: 'A shop/redact', consumer: 'the shop eraser', maxAge: ERASURE_AGE_LIMIT },
+      },
+      streams: {
+        Figures: { consumer: this.figures.function, deadLetterQueue: this.figures.deadLetterQueue, feeds: "the program's figures", maxIteratorAge: Duration.minutes(5) },
       },
     });
 

@@ -3,7 +3,7 @@
  * (`shared/store/dynamodb/table.ts`), so keys and indexes cannot drift apart.
  */
 import type { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, Table, type Attribute } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, type Attribute } from 'aws-cdk-lib/aws-dynamodb';
 import type { AttributeDefinition, KeySchemaElement } from '@aws-sdk/client-dynamodb';
 import { Construct } from 'constructs';
 import { TTL_ATTRIBUTE, tableDefinition } from '../shared/store/dynamodb/table.ts';
@@ -31,6 +31,7 @@ export class LoyaltyTable extends Construct {
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: TTL_ATTRIBUTE,
+      ...(definition.StreamSpecification?.StreamEnabled ? { stream: definition.StreamSpecification.StreamViewType as StreamViewType } : {}),
       deletionProtection: props.deletionProtection,
       removalPolicy: props.removalPolicy,
     });

@@ -27,8 +27,10 @@ export const ITEM_KINDS = {
   idempotency: 'IDEMPOTENCY#',
   /** `COUPON#{shop}#{code}`: coupons and store credit, and their outbox state. */
   coupon: 'COUPON#',
-  /** `STATS#{shop}#…`: the program's figures. */
+  /** `STATS#{shop}#…`: the program's figures (written by the stream aggregator alone). */
   stats: 'STATS#',
+  /** `FIGURES#{sequence}`: the aggregator's marks of stream records applied. */
+  figures: 'FIGURES#',
   /** `RATE#{shop}#…`: storefront rate-limit windows. */
   rate: 'RATE#',
 } as const;

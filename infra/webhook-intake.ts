@@ -39,14 +39,15 @@ export const ERASURE_AGE_LIMIT = Duration.seconds(ERASURE_VISIBILITY_TIMEOUT.toS
 /**
  * What the processor's code paths do with the table (`processDelivery` for every topic but
  * `shop/redact`): earning reads the shop, member, order, lots and coupons (GetItem, BatchGetItem,
- * Query in the member's partition) and commits the shop, member, lots, ledger, order, coupon uses,
- * figures and delivery ids; `customers/redact` updates the member's partition, `customers/data_request`
+ * Query in the member's partition) and commits the shop, member, lots, ledger, order and coupon
+ * uses (no figures, no delivery ids: the stream aggregator keeps the figures); `customers/redact`
+ * updates the member's partition, `customers/data_request`
  * puts an export request there; `app/uninstalled` deactivates the shop and deletes its token
  * item; the delivery log updates the shop's partition. No index, no rate limits, no bulk delete.
  */
 export const PROCESSOR_TABLE_ACCESS: TableAccess = {
   read: ['GetItem', 'BatchGetItem', 'Query'],
-  write: ['shop', 'member', 'order', 'coupon', 'idempotency', 'stats'],
+  write: ['shop', 'member', 'order', 'coupon'],
   // The token item (`SHOP#{shop}` / `TOKEN`) on app/uninstalled; IAM cannot single out the sort key.
   delete: ['shop'],
 };

@@ -24,16 +24,16 @@ describe('the functions', () => {
   let all: LoyaltyFunction[];
   beforeAll(() => {
     synthesized = synthesize({ context: { stage: 'prod', logRetentionDays: '90' }, bundle: true });
-    const { intake, api, appPage, scheduledJobs } = synthesized.stack;
+    const { intake, api, appPage, scheduledJobs, figures } = synthesized.stack;
     const remind = scheduledJobs.functions.find((fn) => fn.node.id === 'Remind')!;
     functions = { receiver: intake.receiver, processor: intake.processor, shopEraser: intake.shopEraser, api, remind };
-    all = [intake.receiver, intake.processor, intake.shopEraser, api, appPage, ...scheduledJobs.functions];
+    all = [intake.receiver, intake.processor, intake.shopEraser, api, appPage, figures.function, ...scheduledJobs.functions];
   });
 
   const properties = (fn: LoyaltyFunction) => synthesized.template.findResources('AWS::Lambda::Function')[functionLogicalId(fn)]?.Properties as FunctionProperties;
 
-  it('are the five the stack needs (receiver, processor, shop eraser, API, admin page) and one for each scheduled job, and no more', () => {
-    synthesized.template.resourceCountIs('AWS::Lambda::Function', 5 + synthesized.stack.scheduledJobs.functions.length);
+  it('are the six the stack needs (receiver, processor, shop eraser, API, admin page, figures aggregator) and one for each scheduled job, and no more', () => {
+    synthesized.template.resourceCountIs('AWS::Lambda::Function', 6 + synthesized.stack.scheduledJobs.functions.length);
     expect(new Set(all).size).toBe(all.length);
   });
 
@@ -131,12 +131,14 @@ describe('the functions', () => {
     expect(actions.filter((action) => action.startsWith('sqs:'))).toEqual([]);
   });
 
-  it('grants no wildcard action and no "*" resource to any function', () => {
+  it('grants no wildcard action and no "*" resource to any function, but dynamodb:ListStreams to the stream\'s reader', () => {
     for (const fn of all) {
       const statements = allowStatements(synthesized.template, fn);
 
       expect(statements.flatMap((statement) => [statement.Action].flat()).filter((action) => action.includes('*'))).toEqual([]);
-      expect(statements.flatMap((statement) => [statement.Resource].flat())).not.toContain('*');
+      // ListStreams takes no resource but "*" (Lambda lists the table's streams with it); nothing else may.
+      const onEverything = statements.filter((statement) => [statement.Resource].flat().includes('*')).flatMap((statement) => [statement.Action].flat());
+      expect(onEverything).toEqual(fn === synthesized.stack.figures.function ? ['dynamodb:ListStreams'] : []);
     }
   });
 

@@ -3,7 +3,7 @@ import { UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LoyaltyFunction } from '../../infra/loyalty-function.ts';
 import { ALL_ITEM_KINDS, ITEM_KINDS, leadingKeysCondition, type ItemKind } from '../../infra/table-access.ts';
-import { accessTokenKey, couponKey, GSI_BY_EXPIRY, GSI_MEMBERS_OF_SHOP, idempotencyKey, memberPartition, orderKey, programVersionKey, shopKey, statsKeys, webhookDeliveryKey } from '../../shared/store/dynamodb/keys.ts';
+import { accessTokenKey, couponKey, GSI_BY_EXPIRY, GSI_MEMBERS_OF_SHOP, idempotencyKey, memberPartition, orderKey, programVersionKey, shopKey, figureMarkKey, statsKeys, webhookDeliveryKey } from '../../shared/store/dynamodb/keys.ts';
 import { DynamoDbRateLimitStore } from '../../shared/store/dynamodb/rate-limits.ts';
 import { allowStatements, logicalId, synthesize, type Statement, type Synthesized } from './synthesized-stack.ts';
 import { TablePolicy, tableRequests } from './table-policy.ts';
@@ -40,12 +40,12 @@ describe('who may do what with the table', () => {
       expect(actions).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     });
 
-    it('may put and update only shops, members, coupons, idempotency records, figures and rate limits, never orders', () => {
+    it('may put and update only shops, members, coupons, idempotency records and rate limits: never orders, never the figures', () => {
       const api = synthesized.stack.api;
 
-      for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem']) expect(kindsFor(api, action)).toEqual(prefixes('shop', 'member', 'coupon', 'idempotency', 'stats', 'rate'));
+      for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem']) expect(kindsFor(api, action)).toEqual(prefixes('shop', 'member', 'coupon', 'idempotency', 'rate'));
       const writes = tableStatements(api).filter((statement) => actionsOf(statement).some((action) => WRITES.includes(action)));
-      expect(writes).toEqual([expect.objectContaining({ Resource: tableArn, Condition: leadingKeysCondition(['shop', 'member', 'coupon', 'idempotency', 'stats', 'rate']) })]);
+      expect(writes).toEqual([expect.objectContaining({ Resource: tableArn, Condition: leadingKeysCondition(['shop', 'member', 'coupon', 'idempotency', 'rate']) })]);
     });
 
     it('queries the members index by name, and no other index', () => {
@@ -63,10 +63,10 @@ describe('who may do what with the table', () => {
       expect(dynamoActions(processor)).not.toContain('dynamodb:BatchWriteItem');
     });
 
-    it('may write what earning and the privacy topics write, but no rate limits', () => {
+    it('may write what earning and the privacy topics write: no rate limits, no delivery ids, no figures', () => {
       const processor = synthesized.stack.intake.processor;
 
-      for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem']) expect(kindsFor(processor, action)).toEqual(prefixes('shop', 'member', 'order', 'coupon', 'idempotency', 'stats'));
+      for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem']) expect(kindsFor(processor, action)).toEqual(prefixes('shop', 'member', 'order', 'coupon'));
     });
 
     it('queries no index', () => {
@@ -206,6 +206,21 @@ describe('who may do what with the table', () => {
   });
 });
 
+describe('the figures aggregator', () => {
+  let synthesized: Synthesized;
+  beforeAll(() => {
+    synthesized = synthesize({ context: { stage: 'prod' } });
+  });
+  const statements = () => allowStatements(synthesized.template, synthesized.stack.figures.function).filter((statement) => [statement.Action].flat().some((action) => action.startsWith('dynamodb:')));
+
+  it('reads the table\'s stream, gets single items (its marks), and writes only figures and marks: no member, order or token, no delete', () => {
+    const actions = [...new Set(statements().flatMap((statement) => [statement.Action].flat()))].sort();
+    expect(actions).toEqual(['dynamodb:DescribeStream', 'dynamodb:GetItem', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    const writes = statements().filter((statement) => [statement.Action].flat().includes('dynamodb:PutItem'));
+    expect(writes).toEqual([expect.objectContaining({ Condition: leadingKeysCondition(['stats', 'figures']) })]);
+  });
+});
+
 describe('the item kinds', () => {
   it('are the prefixes the store writes its partition keys with', async () => {
     // A rate-limit window's key is built inside its adapter: ask it.
@@ -220,6 +235,7 @@ describe('the item kinds', () => {
       idempotency: [idempotencyKey('a', 'k').PK],
       coupon: [couponKey('a', 'CODE').PK],
       stats: statsKeys('a', 'gauge').map((key) => key.PK),
+      figures: [figureMarkKey('000000000000000000001').PK],
       rate: [ratePartition],
     };
 
