@@ -9,7 +9,7 @@
  */
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -26,6 +26,13 @@ export interface FiguresAggregatorProps {
 export const AGGREGATOR_TIMEOUT = Duration.minutes(1);
 export const AGGREGATOR_BATCH_SIZE = 1000;
 export const AGGREGATOR_BATCHING_WINDOW = Duration.seconds(30);
+/**
+ * The records the figures read (`stream-records.ts`): members, orders, coupons, ledger entries and
+ * survey answers, written or changed. Lambda drops the others unbilled before invoking: lots,
+ * messages, rate limits, removals, and the aggregator's own figures and marks, which would
+ * otherwise invoke it once more for every batch it writes.
+ */
+export const FIGURE_SOURCES = ['member', 'order', 'coupon', 'ledger', 'feedback'];
 
 /**
  * Reads the mark of a batch applied before (GetItem); writes the figures and the marks, in one
@@ -71,6 +78,7 @@ export class FiguresAggregator extends Construct {
         retryAttempts: 10,
         maxRecordAge: Duration.hours(24),
         onFailure: new SqsDlq(this.deadLetterQueue),
+        filters: [FilterCriteria.filter({ eventName: FilterRule.or('INSERT', 'MODIFY'), dynamodb: { NewImage: { entity: { S: FilterRule.or(...FIGURE_SOURCES) } } } })],
       }),
     );
   }

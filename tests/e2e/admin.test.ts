@@ -62,6 +62,8 @@ beforeAll(async () => {
   assertChromium();
   service = await testService(NOW);
   await seedShop();
+  // The dashboard's figures follow the change stream: wait until it is read to its end.
+  await service.figures();
   const port = await new Promise<number>((resolve) => {
     server = serve({ fetch: service.app.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) => resolve(info.port));
   });

@@ -1,6 +1,7 @@
 /** The figures' aggregator in the stack: the table's stream, its event source, its dead letters. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AGGREGATOR_BATCH_SIZE } from '../../infra/figures-aggregator.ts';
+import { AGGREGATOR_BATCH_SIZE, FIGURE_SOURCES } from '../../infra/figures-aggregator.ts';
+import { figureSourceOf } from '../../shared/store/dynamodb/stream-records.ts';
 import { functionLogicalId, logicalId, synthesize, type Synthesized } from './synthesized-stack.ts';
 import type { CfnElement } from 'aws-cdk-lib';
 
@@ -28,9 +29,16 @@ describe('the figures aggregator', () => {
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         BisectBatchOnFunctionError: true,
         MaximumRetryAttempts: 10,
+        FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { entity: { S: ['member', 'order', 'coupon', 'ledger', 'feedback'] } } } }) }] },
         DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(figures.deadLetterQueue.node.defaultChild as CfnElement), 'Arn'] } } },
       }),
     ]);
+  });
+
+  it('lets through exactly the records the figures read (the filter and stream-records.ts agree)', () => {
+    const entities = ['member', 'order', 'coupon', 'ledger', 'feedback', 'lot', 'notification', 'stats', 'figure-mark', 'rate-limit', 'idempotency', 'shop'];
+    const read = entities.filter((entity) => figureSourceOf({ eventName: 'INSERT', dynamodb: { NewImage: { PK: { S: 'X' }, SK: { S: 'Y' }, entity: { S: entity }, shop: { S: 'a.myshopify.com' }, spendByOrder: { M: {} } } } }) !== undefined);
+    expect(read).toEqual(FIGURE_SOURCES);
   });
 
   it('wakes someone when a batch is dead-lettered or the stream is read late', () => {
