@@ -24,7 +24,6 @@
  * | figures         | STATS#{shop}#{day|gauge}#{shard} | STATS                   |                                       | OWNED#{shop} / {PK}          |
  * | figures mark    | FIGURES#{first sequence number}  | MARK                    |                                       |                              |
  * | rate limit      | RATE#{shop}#{action}#{customer}  | {windowStart}           |                                       | OWNED#{shop} / {PK}          |
- * | reminder sent   | MEMBER#{shop}#{customer}         | REMINDER#{day}#{offset} |                                       |                              |
  *
  * GSI1 is the "due" index: things that fall due at a time (lots expiring or leaving their return
  * window, members fading, messages and coupons to send). Items leave it when they are done.
