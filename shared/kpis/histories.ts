@@ -16,7 +16,7 @@ import { TIER_WINDOW_DAYS, type SpendByOrder } from '../ledger/spend.ts';
 import type { Member } from '../ledger/types.ts';
 
 /** A key for an earlier day more than a year back, or none: it reads the same for every range. */
-export const OLDER = 'o';
+const OLDER = 'o';
 const LOOKBACK_DAYS = 366;
 
 const dayNumber = (day: string) => Math.round(Date.parse(`${day}T00:00:00Z`) / DAY_MS);
@@ -33,7 +33,7 @@ export function keyFor(earlier: string | undefined, onDay: string): string {
 }
 
 /** The history figures, by the one-letter name their counters carry (`_b12`: buyers, previous order 12 days before). */
-export const HISTORY = { buyers: 'b', repeat: 'r', gapMinutes: 'm', active: 'a' } as const;
+const HISTORY = { buyers: 'b', repeat: 'r', gapMinutes: 'm', active: 'a' } as const;
 export const historyName = (figure: keyof typeof HISTORY, key: string) => `_${HISTORY[figure]}${key}`;
 
 type Counters = Map<string, number>;
@@ -44,7 +44,7 @@ const bump = (counters: Counters, name: string, by: number) => by && counters.se
  * `since` count: older ones may have lost their previous orders to pruning (the member keeps two
  * tier windows), and their figures stay as they were written.
  */
-export function orderHistoryCounters(spend: SpendByOrder, since: number): Map<string, Counters> {
+function orderHistoryCounters(spend: SpendByOrder, since: number): Map<string, Counters> {
   const orders = Object.values(spend)
     .filter((entry) => !entry.cancelled)
     .map((entry) => ({ at: entry.at, t: Date.parse(entry.at) }))
@@ -68,7 +68,7 @@ export function orderHistoryCounters(spend: SpendByOrder, since: number): Map<st
 }
 
 /** From when a member's order histories are whole, in both images of a change. */
-export function historySince(before: Member | undefined, after: Member): number {
+function historySince(before: Member | undefined, after: Member): number {
   const asOf = Math.max(Date.parse(after.tierAsOf), before ? Date.parse(before.tierAsOf) : 0);
   return asOf - TIER_WINDOW_DAYS * DAY_MS;
 }

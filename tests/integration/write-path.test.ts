@@ -12,6 +12,7 @@ const NOW = '2026-05-02T12:00:00Z';
 let service: Awaited<ReturnType<typeof testService>>;
 const transactions: TransactWriteItemsCommandInput[] = [];
 const reads: string[] = [];
+const readKeys: string[] = [];
 
 beforeAll(async () => {
   service = await testService(NOW);
@@ -19,6 +20,10 @@ beforeAll(async () => {
     (next, context) => async (args) => {
       if (context.commandName === 'TransactWriteItemsCommand') transactions.push(args.input as TransactWriteItemsCommandInput);
       if (context.commandName === 'BatchGetItemCommand' || context.commandName === 'GetItemCommand') reads.push(context.commandName);
+      if (context.commandName === 'BatchGetItemCommand') {
+        const request = (args.input as { RequestItems: Record<string, { Keys: { PK: { S: string } }[] }> }).RequestItems;
+        readKeys.push(...Object.values(request).flatMap((table) => table.Keys.map((key) => key.PK.S.split('#')[0]!)));
+      }
       return next(args);
     },
     { step: 'initialize', name: 'writePathSpy' },
@@ -33,12 +38,15 @@ describe('orders/paid', () => {
     for (const [i, customer] of [[1, 8001], [2, 8002], [3, 8001]] as const) {
       transactions.length = 0;
       reads.length = 0;
+      readKeys.length = 0;
       expect((await service.webhook('orders/paid', paidOrder({ id: 600 + i, customerId: customer, subtotal: '40.00', at: `2026-05-0${i}T10:00:00Z` }))).status).toBe(200);
       // The shop's first order also creates the shop record, once.
       const [write] = i === 1 ? transactions.slice(-1) : transactions;
       expect(transactions).toHaveLength(1);
       expect(partitionsOf(write!).sort()).toEqual(i === 1 ? ['MEMBER', 'MEMBER', 'MEMBER', 'ORDER', 'SHOP'] : ['MEMBER', 'MEMBER', 'MEMBER', 'ORDER']);
       expect(reads).toEqual(['BatchGetItemCommand']);
+      // The shop is read once, then taken from the container's cache.
+      expect(readKeys.filter((kind) => kind === 'SHOP')).toHaveLength(i === 1 ? 1 : 0);
     }
   });
 

@@ -1,6 +1,7 @@
 /**
- * Reading what an event needs and committing what it changes: one consistent batch read, and one
- * transaction whose conditions (revisions read, idempotency keys unseen) stand in for locks.
+ * Reading what an event needs and committing what it changes: one consistent batch read (the shop
+ * from the container's cache when fresh), and one transaction whose conditions (revisions read,
+ * a redemption's idempotency key unseen) stand in for locks.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -27,7 +28,7 @@ import { TTL_ATTRIBUTE } from './table.ts';
 import { expectRev } from './writes.ts';
 import { ShopRecordCache } from './shop-cache.ts';
 
-/** How long a webhook id is remembered: past Shopify's retry window of 48 hours, with room. */
+/** How long a redemption's `Idempotency-Key` (and its answer) is remembered. */
 export const IDEMPOTENCY_TTL_DAYS = 7;
 
 export class DynamoDbEventStore implements EventStore {
@@ -39,10 +40,8 @@ export class DynamoDbEventStore implements EventStore {
 
   async readForEvent(request: EventReadRequest): Promise<EventReads> {
     const { shop, customerId, orderId } = request;
-    const idempotencyKeys = request.idempotencyKeys ?? [];
     const cached = request.now && this.shops.get(shop, request.now);
     const keys: Record<string, { PK: string; SK: string }> = cached ? {} : { shop: shopKey(shop) };
-    idempotencyKeys.forEach((key, i) => (keys[`seen${i}`] = idempotencyKey(shop, key)));
     if (customerId) keys.member = memberKey(shop, customerId);
     if (orderId) keys.order = orderKey(shop, orderId);
     if (customerId && request.lotId) keys.lot = lotKey(shop, customerId, request.lotId);
@@ -64,12 +63,10 @@ export class DynamoDbEventStore implements EventStore {
       ...(order ? { order: toOrder(order) } : {}),
       ...(lot ? { lot: toLot(lot) } : {}),
       coupons: items.filter((item) => item.SK?.S === 'COUPON').map(toCoupon),
-      seen: idempotencyKeys.some((_, i) => find(`seen${i}`) !== undefined),
     };
   }
 
   async getShop(shop: string): Promise<Shop | undefined> {
-    this.shops.forget(shop);
     const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall(shopKey(shop)), ConsistentRead: true }));
     return Item ? toShop(Item) : undefined;
   }
@@ -195,10 +192,12 @@ export class DynamoDbEventStore implements EventStore {
       writes.push({ Put: { TableName, Item: notificationItem(record), ConditionExpression: 'attribute_not_exists(PK)' } });
     }
     if (writes.length === 0) return 'committed';
-    // A write to the shop record, done or refused, makes the cached copy stale.
+    // A write to the shop record makes the cached copy stale: the record written replaces it, and
+    // a refused write leaves none, so the next read goes to the table.
     if (shopRecord) this.shops.forget(shop);
     try {
       await this.client.send(new TransactWriteItemsCommand({ TransactItems: writes, ClientRequestToken: randomUUID() }));
+      if (shopRecord) this.shops.put({ ...shopRecord, rev: shopRecord.rev + 1 }, now);
       return 'committed';
     } catch (error) {
       if (error instanceof TransactionConflictException) return 'conflict';

@@ -16,14 +16,10 @@ export interface EventReads {
   lot?: Lot;
   /** The coupons asked for that exist. */
   coupons: Coupon[];
-  /** Whether any of the idempotency keys asked for was already recorded. */
-  seen: boolean;
 }
 
 export interface EventReadRequest {
   shop: string;
-  /** Delivery keys to look up (none for webhooks: their business records guard them). */
-  idempotencyKeys?: string[];
   /** When given, the shop may come from the container's cache of recent reads. */
   now?: Date;
   customerId?: string;
@@ -38,7 +34,7 @@ export interface CommitRequest {
   /** The shop's domain: every record of the change belongs to it. */
   shop: string;
   change: Change;
-  /** Recorded with the change; a key already recorded makes the commit a duplicate. */
+  /** Recorded with the change (a redemption's `Idempotency-Key`); a key already recorded makes the commit a duplicate. */
   idempotencyKeys?: string[];
   /** The shop's record, when the change creates it (`rev` 0) or updates it (`rev` as read). */
   shopRecord?: Shop;
