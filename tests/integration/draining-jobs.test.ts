@@ -57,7 +57,8 @@ function counting(method: keyof LoyaltyStore): { store: LoyaltyStore; calls: () 
 /** Small pages and queues, so that a few dozen lots make a backlog of many pages. */
 const small = { pageSize: 16, shopQueueCap: 4, readAhead: 8, concurrency: 2 };
 
-describe('draining jobs', () => {
+// Each test sends orders and runs jobs over many pages: 5–7 s alone, several times that on a loaded 2-core machine.
+describe('draining jobs', { timeout: 120_000 }, () => {
   it('expire a backlog of many pages for one shop and a few lots of another, all in one run', async () => {
     const big = await aShop();
     const little = await aShop();
