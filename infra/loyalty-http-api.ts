@@ -82,6 +82,9 @@ export class LoyaltyHttpApi extends Construct {
     this.httpApi.addRoutes({ path: WEBHOOK_PATH, methods: [HttpMethod.POST], integration: receiver });
     this.httpApi.addRoutes({ path: '/proxy/{proxy+}', methods: [HttpMethod.ANY], integration: api });
     this.httpApi.addRoutes({ path: '/admin/{proxy+}', methods: [HttpMethod.ANY], integration: api });
+    // The customer account extension (CORS preflights included) and Shopify Flow's action requests.
+    this.httpApi.addRoutes({ path: '/customer/{proxy+}', methods: [HttpMethod.ANY], integration: api });
+    this.httpApi.addRoutes({ path: '/flow/{proxy+}', methods: [HttpMethod.ANY], integration: api });
     this.httpApi.addRoutes({ path: '/health', methods: [HttpMethod.GET], integration: api });
     // The signed one-click unsubscribe link of customer mail (GET: a confirmation page; POST: the choice).
     this.httpApi.addRoutes({ path: '/unsubscribe', methods: [HttpMethod.GET, HttpMethod.POST], integration: api });

@@ -18,6 +18,8 @@ import { webhookRoutes } from './webhooks.ts';
 import { widgetRoutes } from './widget.ts';
 import { unsubscribeRoutes } from './unsubscribe.ts';
 import { appPageRoutes } from './app-page.ts';
+import { customerRoutes } from './customer.ts';
+import { flowRoutes } from './flow.ts';
 
 /** The storefront and admin routes, shared by the whole service and the cloud's API function. */
 function apiRoutes(deps: ApiDeps) {
@@ -28,6 +30,8 @@ function apiRoutes(deps: ApiDeps) {
       .route('/proxy', widgetRoutes())
       .route('/proxy', proxyRoutes(deps))
       .route('/admin', adminRoutes(deps))
+      .route('/customer', customerRoutes(deps))
+      .route('/flow', flowRoutes(deps))
       .route('/unsubscribe', unsubscribeRoutes(deps))
   );
 }

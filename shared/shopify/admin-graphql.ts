@@ -7,9 +7,10 @@ import { formatMinorUnits, toMinorUnits } from '../money/money.ts';
 import type { Coupon } from '../rewards/coupon.ts';
 import type { Shop } from '../store/ports.ts';
 import { NO_COMBINATIONS } from '../program/program.ts';
+import { AdminGraphql, type AdminClientOptions } from './admin-graphql-transport.ts';
 import { mayHaveActed, STORE_CREDIT_MUTATION, storeCreditOutcome, storeCreditVariables } from './store-credit.ts';
 
-export const ADMIN_API_VERSION = '2026-10';
+export { ADMIN_API_VERSION, type AdminClientOptions } from './admin-graphql-transport.ts';
 
 /**
  * `retry` with `mayExist`: Shopify may already have the discount (a create whose answer was lost,
@@ -68,27 +69,14 @@ export function discountMutation(coupon: Coupon): { query: string; variables: Re
   return { query: BASIC, field: 'discountCodeBasicCreate', variables: { basicCodeDiscount: { ...common, customerGets: { value, items: { all: true } } } } };
 }
 
-export interface AdminClientOptions {
-  /** The shop's offline access token, renewed if need be; none means the coupon waits until there is one. */
-  accessToken: (shop: Shop) => Promise<string | undefined> | string | undefined;
-  /** Told when the Admin API refuses a token (401, 403), so the shop is marked as needing its admin again. */
-  onTokenRefused?: (shopDomain: string, accessToken: string, status: number) => Promise<void>;
-  /** `https://{shop}` in production; a loopback fake in tests. */
-  endpoint?: (shopDomain: string) => string;
-  timeoutMs?: number;
-  fetch?: typeof fetch;
-}
-
 interface GraphQlAnswer {
   data?: Record<string, { codeDiscountNode?: { id: string } | null; userErrors?: { field?: string[] | null; code?: string | null; message: string }[] } | { id: string } | null>;
-  errors?: { message: string; extensions?: { code?: string } }[];
-  extensions?: { cost?: { requestedQueryCost?: number; throttleStatus?: { currentlyAvailable?: number; restoreRate?: number } } };
 }
 
 export class ShopifyAdminClient implements DiscountIssuer {
-  private readonly fetch: typeof fetch;
+  private readonly graphql: AdminGraphql;
   constructor(private readonly options: AdminClientOptions) {
-    this.fetch = options.fetch ?? fetch;
+    this.graphql = new AdminGraphql(options);
   }
 
   async issue(coupon: Coupon, shop: Shop): Promise<IssueResult> {
@@ -121,44 +109,7 @@ export class ShopifyAdminClient implements DiscountIssuer {
   }
 
   private async post(shop: string, token: string, query: string, variables: Record<string, unknown>): Promise<GraphQlAnswer | Exclude<IssueResult, { kind: 'issued' }>> {
-    const base = this.options.endpoint?.(shop) ?? `https://${shop}`;
-    let response: Response;
-    try {
-      response = await this.fetch(`${base}/admin/api/${ADMIN_API_VERSION}/graphql.json`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-shopify-access-token': token },
-        body: JSON.stringify({ query, variables }),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 5_000),
-      });
-    } catch (error) {
-      // A timeout may come after Shopify acted on the call; a refused connection never does.
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      return { kind: 'retry', afterMs: 30_000, reason: `Shopify did not answer: ${error instanceof Error ? error.name : 'error'}`, ...(timedOut ? { mayExist: true as const } : {}) };
-    }
-    if (response.status === 429) {
-      const seconds = Number(response.headers.get('retry-after'));
-      return { kind: 'retry', afterMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 2_000, reason: 'throttled (429)' };
-    }
-    if (response.status >= 500) return { kind: 'retry', afterMs: 30_000, reason: `Shopify answered ${response.status}`, status: response.status };
-    if (response.status === 401 || response.status === 403) {
-      await this.options.onTokenRefused?.(shop, token, response.status);
-      return { kind: 'retry', afterMs: 15 * 60_000, reason: `the access token was refused (${response.status}): the shop's admin must open the app again` };
-    }
-    if (!response.ok) return { kind: 'rejected', reason: `Shopify answered ${response.status}` };
-    let answer: GraphQlAnswer;
-    try {
-      answer = (await response.json()) as GraphQlAnswer;
-    } catch {
-      return { kind: 'retry', afterMs: 30_000, reason: 'Shopify answered with something that is not JSON', status: response.status };
-    }
-    if (answer.errors?.some((error) => error.extensions?.code === 'THROTTLED')) {
-      // The cost bucket refills at restoreRate points a second.
-      const cost = answer.extensions?.cost;
-      const missing = (cost?.requestedQueryCost ?? 10) - (cost?.throttleStatus?.currentlyAvailable ?? 0);
-      const rate = cost?.throttleStatus?.restoreRate ?? 50;
-      return { kind: 'retry', afterMs: Math.max(1_000, Math.ceil((missing / rate) * 1000)), reason: 'throttled (query cost)' };
-    }
-    if (answer.errors?.length) return { kind: 'rejected', reason: answer.errors.map((error) => error.message).join('; ') };
-    return answer;
+    const outcome = await this.graphql.requestWith<GraphQlAnswer['data']>(shop, token, query, variables);
+    return outcome.kind === 'ok' ? { data: outcome.data } : outcome;
   }
 }

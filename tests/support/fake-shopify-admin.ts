@@ -38,11 +38,34 @@ export interface FakeShopifyAdmin {
   next: Behaviour[];
   /** Answers `POST /admin/oauth/access_token` on this same server when set (`fake-shopify-oauth.ts`). */
   oauth?: (body: string, send: (status: number, payload: unknown) => void) => void;
+  /**
+   * More of the Admin GraphQL API, added by other fakes (metafields, Flow, orders, bulk operations):
+   * the first handler whose `matches` is true answers a call whose token is right, before the
+   * discount and store credit handlers.
+   */
+  graphql: GraphqlHandler[];
+  /** Other GETs on this server (a bulk operation's result file): path → answer. */
+  files: Map<string, { status?: number; contentType?: string; body: string }>;
   close(): Promise<void>;
 }
 
+export type Send = (status: number, payload: unknown, headers?: Record<string, string>) => void;
+
+export interface GraphqlHandler {
+  matches(query: string): boolean;
+  answer(call: RecordedCall, send: Send): void;
+}
+
+/** A cost-throttled answer as Shopify gives it (HTTP 200, `THROTTLED`, the bucket's state). */
+export function throttledAnswer(requestedQueryCost = 10, restoreRate = 100): unknown {
+  return {
+    errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED' } }],
+    extensions: { cost: { requestedQueryCost, actualQueryCost: null, throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 0, restoreRate } } },
+  };
+}
+
 export async function startFakeShopifyAdmin(token = 'shpat_test_token'): Promise<FakeShopifyAdmin> {
-  const fake = { calls: [] as RecordedCall[], discounts: new Map(), credits: [] as FakeStoreCredit[], next: [] as Behaviour[], token } as FakeShopifyAdmin;
+  const fake = { calls: [] as RecordedCall[], discounts: new Map(), credits: [] as FakeStoreCredit[], next: [] as Behaviour[], token, graphql: [], files: new Map() } as unknown as FakeShopifyAdmin;
   let ids = 1000;
   const server: Server = createServer((request, response) => {
     let body = '';
@@ -53,11 +76,18 @@ export async function startFakeShopifyAdmin(token = 'shpat_test_token'): Promise
         response.end(JSON.stringify(payload));
       };
       if (request.method === 'POST' && request.url === '/admin/oauth/access_token' && fake.oauth) return fake.oauth(body, send);
+      const file = request.method === 'GET' ? fake.files.get(request.url ?? '') : undefined;
+      if (file) {
+        response.writeHead(file.status ?? 200, { 'content-type': file.contentType ?? 'application/jsonl' });
+        return response.end(file.body);
+      }
       if (request.method !== 'POST' || request.url !== '/admin/api/2026-10/graphql.json') return send(404, { errors: 'Not Found' });
       const givenToken = request.headers['x-shopify-access-token'] as string | undefined;
       const { query, variables } = JSON.parse(body) as { query: string; variables: Record<string, any> };
       fake.calls.push({ token: givenToken, query, variables });
       if (givenToken !== fake.token) return send(401, { errors: '[API] Invalid API key or access token' });
+      const handler = fake.graphql.find((candidate) => candidate.matches(query));
+      if (handler) return handler.answer(fake.calls.at(-1)!, send);
 
       if (query.includes('codeDiscountNodeByCode')) {
         const found = fake.discounts.get(variables.code);
