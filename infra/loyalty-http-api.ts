@@ -31,6 +31,9 @@ export const ROUTE_THROTTLES: Record<string, { rateLimit: number; burstLimit: nu
   [`POST ${WEBHOOK_PATH}`]: { rateLimit: 200, burstLimit: 400 },
   'ANY /proxy/{proxy+}': { rateLimit: 100, burstLimit: 200 },
   'ANY /admin/{proxy+}': { rateLimit: 20, burstLimit: 40 },
+  // Customers' account pages (a page view makes a few calls) and Flow's action runs.
+  'ANY /customer/{proxy+}': { rateLimit: 50, burstLimit: 100 },
+  'ANY /flow/{proxy+}': { rateLimit: 20, burstLimit: 40 },
   'GET /app': { rateLimit: 10, burstLimit: 20 },
   'GET /app/assets/{file}': { rateLimit: 10, burstLimit: 20 },
   'GET /unsubscribe': { rateLimit: 10, burstLimit: 20 },

@@ -36,6 +36,8 @@ describe('the HTTP API', () => {
       'POST /webhooks/shopify': functionLogicalId(intake.receiver),
       'ANY /proxy/{proxy+}': functionLogicalId(api),
       'ANY /admin/{proxy+}': functionLogicalId(api),
+      'ANY /customer/{proxy+}': functionLogicalId(api),
+      'ANY /flow/{proxy+}': functionLogicalId(api),
       'GET /health': functionLogicalId(api),
       'GET /unsubscribe': functionLogicalId(api),
       'POST /unsubscribe': functionLogicalId(api),
