@@ -20,7 +20,7 @@ export type FigureSource =
   | { kind: 'order'; shop: string; before?: Order; after?: Order }
   | { kind: 'coupon'; shop: string; before?: Coupon; after?: Coupon }
   /** Ledger entries and survey answers are only ever added. */
-  | { kind: 'ledger'; shop: string; entry: LedgerEntry }
+  | { kind: 'ledger'; shop: string; entry: LedgerEntry; /** The entry's member (outbound events name them). */ customerId?: string }
   | { kind: 'feedback'; shop: string; feedback: Feedback };
 
 /** Counters to add to one bucket of a shop's figures: a day (`2026-11-27`) or `gauge` (totals of now). */

@@ -5,7 +5,8 @@
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Feedback, FigureSource } from '../../kpis/stats-types.ts';
-import { fromItem, toCoupon, toLedgerEntry, toMember, toOrder, type Item } from './items.ts';
+import type { NotificationChange } from '../../stream/events-of.ts';
+import { fromItem, toCoupon, toLedgerEntry, toMember, toNotificationRecord, toOrder, type Item } from './items.ts';
 
 /** A stream record as Lambda and the DynamoDB Streams API both give it (images in DynamoDB JSON). */
 export interface StreamRecord {
@@ -51,7 +52,7 @@ export function figureSourceOf(record: StreamRecord): FigureSource | undefined {
     case 'coupon':
       return { kind: 'coupon', shop, after: toCoupon(after), ...(before ? { before: toCoupon(before) } : {}) };
     case 'ledger':
-      return before ? undefined : { kind: 'ledger', shop, entry: toLedgerEntry(after) };
+      return before ? undefined : { kind: 'ledger', shop, entry: toLedgerEntry(after), ...(after.customerId?.S ? { customerId: after.customerId.S } : {}) };
     case 'feedback': {
       if (before) return undefined;
       const { id, customerId, score, comment, at } = fromItem(after) as unknown as Feedback;
@@ -60,4 +61,19 @@ export function figureSourceOf(record: StreamRecord): FigureSource | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * A message written to the outbox (a points-expiring reminder, a win-back message), as before and
+ * after: for the outbound events. Undefined for anything else and for removals.
+ */
+export function notificationChangeOf(record: StreamRecord): NotificationChange | undefined {
+  if (record.eventName === 'REMOVE') return undefined;
+  const after = record.dynamodb?.NewImage && repairedImage(record.dynamodb.NewImage);
+  if (!after || entityOf(after) !== 'notification') return undefined;
+  const shop = after.shop?.S;
+  const customerId = after.customerId?.S;
+  if (!shop || !customerId) return undefined;
+  const before = record.dynamodb?.OldImage && repairedImage(record.dynamodb.OldImage);
+  return { kind: 'notification', shop, customerId, after: toNotificationRecord(after), ...(before ? { before: toNotificationRecord(before) } : {}) };
 }
