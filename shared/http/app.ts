@@ -7,6 +7,7 @@ import { AdjustmentBelowZeroError } from '../admin/errors.ts';
 import { BusyError, CurrencyMismatchError } from '../earning/errors.ts';
 import { InvalidProgramError } from '../program/program.ts';
 import { InvalidPayloadError } from '../shopify/errors.ts';
+import { InvalidCustomerSessionTokenError } from '../shopify/customer-session-token.ts';
 import { InvalidCursorError } from '../store/ports.ts';
 import { InsufficientPointsError, ProgramInactiveError, UnknownRewardError } from '../rewards/errors.ts';
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -65,6 +66,7 @@ export function withProblemAnswers<T extends Hono<any, any, any>>(app: T, logger
       if (typeof error.extensions.retryAfter === 'number') c.header('retry-after', String(error.extensions.retryAfter));
       return problem(c, error.status, error.type, error.message, error.extensions);
     }
+    if (error instanceof InvalidCustomerSessionTokenError) return problem(c, 401, error.type, error.message);
     if (error instanceof InvalidPayloadError) return problem(c, 400, error.type, error.message, { problems: error.problems });
     if (error instanceof InvalidProgramError) return problem(c, 422, error.type, error.message, { problems: error.problems });
     if (error instanceof InvalidCursorError) return problem(c, 400, error.type, error.message);

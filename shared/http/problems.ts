@@ -21,6 +21,7 @@ export interface Problem {
 export const problemTitles: Readonly<Record<string, string>> = {
   'invalid-signature': 'The signature does not match.',
   'invalid-session-token': 'The session token is not valid for this app and shop.',
+  'invalid-customer-session-token': 'The customer account session token is not valid for this app and shop.',
   'token-exchange-refused': 'Shopify refused to give this app access to the shop; open the app from the Shopify admin again.',
   'invalid-payload': 'The body does not have the shape this webhook topic needs.',
   'invalid-request': 'The request is not valid.',

@@ -60,6 +60,7 @@ export class DynamoDbStore implements LoyaltyStore {
   activeLots(shop: string, customerId: string): Promise<Lot[]> { return this.events.activeLots(shop, customerId); }
   ledger(shop: string, customerId: string, page: { limit: number; cursor?: string }): Promise<Page<LedgerEntry>> { return this.events.ledger(shop, customerId, page); }
   getOrders(shop: string, orderIds: string[]): Promise<Order[]> { return this.events.getOrders(shop, orderIds); }
+  getOrderAndLot(shop: string, orderId: string, customerId: string, lotId: string): Promise<{ order?: Order; lot?: Lot }> { return this.events.getOrderAndLot(shop, orderId, customerId, lotId); }
   commit(request: CommitRequest): Promise<CommitResult> { return this.events.commit(request); }
   idempotencyResult(shop: string, key: string): Promise<Record<string, unknown> | undefined> { return this.events.idempotencyResult(shop, key); }
 

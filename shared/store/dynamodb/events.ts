@@ -135,6 +135,13 @@ export class DynamoDbEventStore implements EventStore {
     return (await batchGet(this.client, this.tableName, keys)).map(toOrder);
   }
 
+  async getOrderAndLot(shop: string, orderId: string, customerId: string, lotId: string): Promise<{ order?: Order; lot?: Lot }> {
+    const items = await batchGet(this.client, this.tableName, [orderKey(shop, orderId), lotKey(shop, customerId, lotId)]);
+    const order = items.find((item) => item.entity?.S === 'order');
+    const lot = items.find((item) => item.entity?.S === 'lot');
+    return { ...(order ? { order: toOrder(order) } : {}), ...(lot ? { lot: toLot(lot) } : {}) };
+  }
+
   async commit({ shop, change, idempotencyKeys, shopRecord, idempotencyResult, now }: CommitRequest): Promise<CommitResult> {
     const TableName = this.tableName;
     const expiresAtEpoch = Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_DAYS * 86_400;

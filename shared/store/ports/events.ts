@@ -62,6 +62,11 @@ export interface EventStore {
   /** The member's ledger, newest first. */
   ledger(shop: string, customerId: string, page: { limit: number; cursor?: string }): Promise<Page<LedgerEntry>>;
   getOrders(shop: string, orderIds: string[]): Promise<Order[]>;
+  /**
+   * An order and one customer's lot of it (`lotId`, in that customer's partition), in one consistent
+   * round trip. The order comes back whoever its customer is: the caller checks it is theirs.
+   */
+  getOrderAndLot(shop: string, orderId: string, customerId: string, lotId: string): Promise<{ order?: Order; lot?: Lot }>;
   /** Writes a change all together or not at all. */
   commit(request: CommitRequest): Promise<CommitResult>;
   /** The answer recorded with an idempotency key, if the key was used. */
