@@ -1,0 +1,247 @@
+/**
+ * `/customer/*`, the customer account extension's routes, over DynamoDB Local with real signed
+ * customer account session tokens: the storefront's answers for the token's customer, an order's
+ * points for the order status page, every kind of bad token refused with nothing written, and CORS
+ * for the extension's origin only.
+ */
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { newShop } from '../../shared/earning/shops.ts';
+import { parseProgram } from '../../shared/program/program.ts';
+import { customerHeaders, customerSessionToken, type CustomerTokenOptions } from '../support/customer-tokens.ts';
+import { paidOrder, refund } from '../support/fixtures.ts';
+import { json, SHOP, testService } from '../support/http.ts';
+
+type Service = Awaited<ReturnType<typeof testService>>;
+
+const NOW = '2026-06-01T12:00:00Z';
+const EXTENSION_ORIGIN = 'https://extensions.shopifycdn.com';
+const PENDING_SHOP = 'pending-shop.myshopify.com';
+
+let service: Service;
+
+/** A request as the extension makes it: the customer's token, from the extension's origin. */
+async function customer(path: string, token: Partial<CustomerTokenOptions> = {}, init: RequestInit & { headers?: Record<string, string> } = {}) {
+  const signed = await customerSessionToken({ at: new Date(NOW), customerId: '5001', ...token });
+  return service.app.request(`/customer${path}`, { ...init, headers: customerHeaders(signed, init.headers ?? {}) });
+}
+
+const redeem = (customerId: string, rewardId: string, headers: Record<string, string> = {}) =>
+  customer('/member/redemptions', { customerId }, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ rewardId }) });
+
+/** Every item of the table, to show that a refused request wrote nothing. */
+async function everything(): Promise<string[]> {
+  const { Items = [] } = await service.table.client.send(new ScanCommand({ TableName: service.table.tableName, ConsistentRead: true }));
+  return Items.map((item) => JSON.stringify(item)).sort();
+}
+
+beforeAll(async () => {
+  service = await testService(NOW);
+  for (let i = 0; i < 5; i++) {
+    await service.webhook('orders/paid', paidOrder({ id: 100 + i, customerId: 5001, subtotal: '120.00', at: `2026-05-0${i + 1}T10:00:00Z` }));
+  }
+  await service.webhook('orders/paid', paidOrder({ id: 200, customerId: 5002, subtotal: '80.00', at: '2026-05-10T10:00:00Z' }));
+  await service.webhook('orders/paid', paidOrder({ id: 300, customerId: null, subtotal: '50.00', at: '2026-05-10T10:00:00Z' }));
+  await service.store.ensureShop({ ...newShop(PENDING_SHOP, new Date('2026-01-01T00:00:00Z'), 'USD'), program: parseProgram({ pendingDays: 14 }) });
+});
+
+describe('the customer account routes', () => {
+  it('answer /customer/member exactly as /proxy/member answers for the same customer', async () => {
+    const viaExtension = await customer('/member');
+    const viaStorefront = await service.proxy('/member', { customerId: '5001' });
+
+    expect(viaExtension.status).toBe(200);
+    const member = await json(viaExtension);
+    expect(member).toEqual(await json(viaStorefront));
+    expect(member).toMatchObject({ customerId: '5001', balance: 600, tier: 'Silver' });
+  });
+
+  it('answer the program, and a customer with no history, as the storefront does', async () => {
+    expect(await json(await customer('/program'))).toEqual(await json(await service.proxy('/program')));
+    expect(await json(await customer('/member', { customerId: '5999' }))).toEqual(await json(await service.proxy('/member', { customerId: '5999' })));
+  });
+
+  it('page the activity newest first with the same cursors as the storefront', async () => {
+    const first = await json(await customer('/member/activity?limit=2'));
+    const second = await json(await customer(`/member/activity?limit=2&cursor=${encodeURIComponent(first.nextCursor)}`));
+    const last = await json(await customer(`/member/activity?limit=2&cursor=${encodeURIComponent(second.nextCursor)}`));
+
+    expect([first, second, last].map((page) => page.entries.map((entry: { orderId: string }) => entry.orderId))).toEqual([['104', '103'], ['102', '101'], ['100']]);
+    expect(last.nextCursor).toBeNull();
+    expect(first).toEqual(await json(await service.proxy('/member/activity', { customerId: '5001', extra: { limit: '2' } })));
+    expect((await customer('/member/activity?cursor=bm9wZQ')).status).toBe(400);
+  });
+
+  it('redeem once per Idempotency-Key, and refuse what the balance does not cover with 409', async () => {
+    const first = await redeem('5001', 'five-off', { 'idempotency-key': 'ext-1' });
+    const again = await redeem('5001', 'five-off', { 'idempotency-key': 'ext-1' });
+    const short = await redeem('5001', 'ten-percent-off');
+
+    expect(first.status).toBe(201);
+    const coupon = await json(first);
+    expect(coupon).toMatchObject({ rewardId: 'five-off', code: expect.any(String), balance: 100 });
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(await json(again)).toEqual(coupon);
+    expect(short.status).toBe(409);
+    expect(await json(short)).toMatchObject({ type: 'https://loyalty.dev/problems/insufficient-points', balance: 100, cost: 1000 });
+    expect((await json(await customer('/member'))).balance).toBe(100);
+  });
+
+  it('take survey answers, checked like the storefront checks them', async () => {
+    const answered = await customer('/member/feedback', { customerId: '5002' }, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ score: 9, comment: ' great ' }) });
+    const invalid = await customer('/member/feedback', { customerId: '5002' }, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ score: 11 }) });
+
+    expect(answered.status).toBe(201);
+    expect(await json(answered)).toEqual({ score: 9, comment: 'great' });
+    expect(invalid.status).toBe(400);
+  });
+
+  it('make a shop not seen before known, with the default program, on its first signed request', async () => {
+    const shop = 'first-visit.myshopify.com';
+    expect(await service.store.getShop(shop)).toBeUndefined();
+
+    const program = await customer('/program', { shop, dest: shop });
+
+    expect(program.status).toBe(200);
+    expect((await json(program)).rewards.map((reward: { id: string }) => reward.id)).toEqual(['five-off', 'ten-percent-off', 'free-shipping']);
+    expect(await service.store.getShop(shop)).toMatchObject({ shop });
+  });
+
+  it('accept the shop named again when it is the token’s own', async () => {
+    const named = await customer(`/member?shop=${SHOP}`, {}, { headers: { 'x-shopify-shop-domain': SHOP } });
+
+    expect(named.status).toBe(200);
+  });
+});
+
+describe('refused tokens', () => {
+  const unseen = 'never-seen.myshopify.com';
+  const at = new Date(NOW);
+  const cases: [string, () => Promise<Response>][] = [
+    ['no Authorization', () => service.app.request('/customer/member', { headers: { origin: EXTENSION_ORIGIN } })],
+    ['not a bearer token', () => service.app.request('/customer/member', { headers: { authorization: 'Basic abc' } })],
+    ['a forged token (another secret)', () => customer('/member', { shop: unseen, secret: 'guessed' })],
+    ['an expired token', () => customer('/member', { shop: unseen, at: new Date(at.getTime() - 320_000) })],
+    ['a token not valid yet', () => customer('/member', { shop: unseen, notBefore: 60 })],
+    ['a token for another app', () => customer('/member', { shop: unseen, aud: 'another-app' })],
+    ['a token naming no customer', () => customer('/member', { shop: unseen, sub: null })],
+    ['a sub that is not a customer', () => customer('/member', { shop: unseen, sub: 'gid://shopify/Order/5001' })],
+    ['a dest that is not a shop', () => customer('/member', { dest: 'https://evil.example/../x' })],
+    ['another shop named in the query', () => customer(`/member?shop=${unseen}`)],
+    ['another shop named in X-Shopify-Shop-Domain', () => customer('/member', {}, { headers: { 'x-shopify-shop-domain': unseen } })],
+    ['a redemption with a forged token', () => customer('/member/redemptions', { secret: 'guessed' }, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'forged-1' }, body: '{"rewardId":"free-shipping"}' })],
+    ['a redemption for another shop', () => customer(`/member/redemptions?shop=${unseen}`, {}, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"rewardId":"free-shipping"}' })],
+    ['survey answers without a customer', () => customer('/member/feedback', { sub: null }, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"score":3}' })],
+    ['an order with an expired token', () => customer('/orders/100', { at: new Date(at.getTime() - 320_000) })],
+  ];
+
+  it.each(cases)('answer 401 problem+json to %s, writing nothing', async (_name, send) => {
+    const before = await everything();
+
+    const answer = await send();
+
+    expect(answer.status).toBe(401);
+    expect(answer.headers.get('content-type')).toBe('application/problem+json');
+    expect(await json(answer)).toMatchObject({ type: 'https://loyalty.dev/problems/invalid-customer-session-token', status: 401 });
+    expect(await everything()).toEqual(before);
+    expect(await service.store.getShop(unseen)).toBeUndefined();
+  });
+
+  it('still accept a token a few seconds past its exp (clock skew)', async () => {
+    const skewed = await customer('/member', { at: new Date(new Date(NOW).getTime() - 305_000) });
+
+    expect(skewed.status).toBe(200);
+  });
+});
+
+describe('an order’s points, for the order status page', () => {
+  it('answers what the order earned, by numeric id or by its URL-encoded gid', async () => {
+    const numeric = await customer('/orders/101');
+    const gid = await customer(`/orders/${encodeURIComponent('gid://shopify/Order/101')}`);
+
+    expect(numeric.status).toBe(200);
+    expect(await json(numeric)).toEqual({ orderId: '101', points: 120, pending: false, earnedAt: '2026-05-02T10:00:00.000Z' });
+    expect(await json(gid)).toEqual({ orderId: '101', points: 120, pending: false, earnedAt: '2026-05-02T10:00:00.000Z' });
+  });
+
+  it('answers the points net of a refund, and none once cancelled', async () => {
+    service.setNow('2026-06-01T12:00:00Z');
+    await service.webhook('refunds/create', refund({ id: 9102, orderId: 102, subtotal: '30.00', at: '2026-05-20T00:00:00Z' }));
+    const refunded = await json(await customer('/orders/102'));
+    await service.webhook('orders/cancelled', { ...paidOrder({ id: 103, customerId: 5001, subtotal: '120.00', at: '2026-05-04T10:00:00Z' }), cancelled_at: '2026-05-21T00:00:00Z' });
+    const cancelled = await json(await customer('/orders/103'));
+
+    expect(refunded).toEqual({ orderId: '102', points: 90, pending: false, earnedAt: '2026-05-03T10:00:00.000Z' });
+    expect(cancelled).toMatchObject({ orderId: '103', points: 0, pending: false });
+  });
+
+  it('says the points are pending through the return window, and spendable after it', async () => {
+    await service.webhook('orders/paid', paidOrder({ id: 400, customerId: 6001, subtotal: '70.00', at: '2026-05-30T10:00:00Z' }), { shop: PENDING_SHOP });
+    const inWindow = await json(await customer('/orders/400', { shop: PENDING_SHOP, customerId: '6001' }));
+    await service.job('activate', '2026-06-14T10:00:01Z');
+    const afterWindow = await json(await customer('/orders/400', { shop: PENDING_SHOP, customerId: '6001' }));
+
+    expect(inWindow).toEqual({ orderId: '400', points: 70, pending: true, earnedAt: '2026-05-30T10:00:00.000Z' });
+    expect(afterWindow).toEqual({ orderId: '400', points: 70, pending: false, earnedAt: '2026-05-30T10:00:00.000Z' });
+  });
+
+  it('answers 404, alike, for another customer’s order, a guest’s, another shop’s and one it never saw', async () => {
+    const answers = await Promise.all([
+      customer('/orders/200'),
+      customer('/orders/300'),
+      customer('/orders/400', { shop: PENDING_SHOP, customerId: '5001' }),
+      customer('/orders/999'),
+      customer(`/orders/${encodeURIComponent('gid://shopify/Order/200')}`),
+    ]);
+    const bodies = await Promise.all(answers.map((answer) => json(answer)));
+
+    expect(answers.map((answer) => answer.status)).toEqual([404, 404, 404, 404, 404]);
+    expect(new Set(bodies.map((body) => JSON.stringify(body))).size).toBe(1);
+    expect(bodies[0]).toMatchObject({ type: 'https://loyalty.dev/problems/not-found' });
+    expect(JSON.stringify(bodies[0])).not.toMatch(/5002|80/);
+  });
+
+  it('answers 400 to what is not an order id', async () => {
+    for (const id of ['abc', '0', '-1', encodeURIComponent('gid://shopify/Customer/101'), '1'.repeat(31)]) {
+      expect([id, (await customer(`/orders/${id}`)).status]).toEqual([id, 400]);
+    }
+  });
+});
+
+describe('CORS for the extension', () => {
+  it('answers a preflight from the extension’s origin without a token', async () => {
+    const preflight = await service.app.request('/customer/member/redemptions', {
+      method: 'OPTIONS',
+      headers: { origin: EXTENSION_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,idempotency-key' },
+    });
+
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(EXTENSION_ORIGIN);
+    expect(preflight.headers.get('access-control-allow-methods')?.split(',')).toEqual(expect.arrayContaining(['GET', 'POST']));
+    expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase().split(',')).toEqual(expect.arrayContaining(['authorization', 'content-type', 'idempotency-key']));
+  });
+
+  it('names the extension’s origin on answers and on problems, and no other origin', async () => {
+    const ok = await customer('/member');
+    const refused = await customer('/member', { secret: 'guessed' });
+    const elsewhere = await customer('/member', {}, { headers: { origin: 'https://evil.example' } });
+
+    expect(ok.headers.get('access-control-allow-origin')).toBe(EXTENSION_ORIGIN);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('access-control-allow-origin')).toBe(EXTENSION_ORIGIN);
+    expect(elsewhere.status).toBe(200);
+    expect(elsewhere.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('leaves the storefront and admin routes without CORS', async () => {
+    const headers = { origin: EXTENSION_ORIGIN, 'access-control-request-method': 'GET' };
+    const proxy = await service.app.request('/proxy/member', { method: 'OPTIONS', headers });
+    const admin = await service.app.request('/admin/program', { method: 'OPTIONS', headers });
+    const storefront = await service.proxy('/program');
+
+    expect(proxy.headers.get('access-control-allow-origin')).toBeNull();
+    expect(admin.headers.get('access-control-allow-origin')).toBeNull();
+    expect(storefront.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
