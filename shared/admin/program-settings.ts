@@ -59,10 +59,11 @@ export interface ProgramSaved {
 }
 
 export async function updateProgram(store: LoyaltyStore, input: { shop: string; program: Program; userId: string; now: Date }): Promise<ProgramSaved> {
-  const { program } = input;
   return retryOnConflict(async () => {
     const current = (await store.getShop(input.shop)) ?? newShop(input.shop, input.now);
     const previous = currentProgram(current);
+    // An optional section left out keeps the value in force: programs written before it existed stay valid.
+    const program: Program = input.program.history === undefined ? { ...input.program, history: previous.history } : input.program;
     const changedSections = programSectionsChanged(previous, program);
     // The same program sent back (GET, then PUT) is no change: no new version, no audit record.
     if (changedSections.length === 0 && current.active) return { shop: current, changedSections, saved: false };
@@ -84,9 +85,12 @@ export function programSectionsChanged(before: Program, after: Program): string[
  * section's default, so what GET answers is always a whole program that PUT accepts back.
  */
 function currentProgram(shop: Shop): Program {
+  let program: Program;
   try {
-    return parseProgram(shop.program);
+    program = parseProgram(shop.program);
   } catch {
-    return shop.program;
+    program = shop.program;
   }
+  // Optional sections show with their value when absent, so GET tells the store owner what holds.
+  return { ...program, history: program.history ?? { importedOrdersEarnPoints: false } };
 }

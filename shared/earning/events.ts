@@ -21,6 +21,11 @@ export interface OrderPaid {
   /** Tax included in the subtotal's lines other than gift cards (zero where prices exclude tax). */
   includedTaxMinor: number;
   discountCodes: string[];
+  /**
+   * An order from before the app was installed, read by the history import: it counts toward
+   * tiers, orders and spend, and earns points only when the program's `history` says so.
+   */
+  imported?: true;
 }
 
 export interface OrderCancelled {

@@ -54,7 +54,9 @@ export function applyOrderPaid(ctx: OrderContext, event: OrderPaid): Change | nu
   const eligibleMinor = Math.max(0, event.subtotalMinor - event.giftCardMinor - (event.taxesIncluded ? event.includedTaxMinor : 0));
   const tier = tierForSpend(ctx.program, spendBefore(member.spendByOrder, event.at, event.orderId), event.currency);
   const { pointsPerUnit } = ctx.program.earning;
-  const points = pointsForSpend(eligibleMinor, event.currency, pointsPerUnit, tier.multiplier);
+  // Imported history counts toward tiers and spend; it earns only when the program says so.
+  const earns = !event.imported || ctx.program.history?.importedOrdersEarnPoints === true;
+  const points = earns ? pointsForSpend(eligibleMinor, event.currency, pointsPerUnit, tier.multiplier) : 0;
   const paidOrder: Order = {
     ...order,
     // Refunds that arrived before anything named the currency are read in the order's now.
@@ -73,6 +75,7 @@ export function applyOrderPaid(ctx: OrderContext, event: OrderPaid): Change | nu
       tier: tier.name,
       multiplier: tier.multiplier,
       discountCodes: event.discountCodes,
+      ...(event.imported ? { imported: true as const } : {}),
     },
   };
   // Inside the program's return window the points are pending, unless the window is already over.
@@ -89,6 +92,8 @@ export function applyOrderPaid(ctx: OrderContext, event: OrderPaid): Change | nu
   };
   // A cancellation delivered before the payment: the order never counts as one of the member's.
   const counted = withActivity(order.cancelledAt ? member : withOrderStats(member, event.at, ctx.program), event.at);
+  // An imported order that earns nothing has no lot and no ledger entry: only its spend and order count.
+  if (!earns) return withCouponUses(ctx, event, settle(ctx, paidOrder, counted, undefined, { id: 'paid', at: event.at }, []));
   const earned = pending
     ? { ...counted, pending: counted.pending + points, lifetimeEarned: counted.lifetimeEarned + points }
     : credit(counted, lot);
@@ -102,7 +107,11 @@ export function applyOrderPaid(ctx: OrderContext, event: OrderPaid): Change | nu
     orderId: event.orderId,
     ...(pending ? { pendingUntil } : {}),
   };
-  const change = settle(ctx, paidOrder, earned, lot, { id: 'paid', at: event.at }, [entry]);
+  return withCouponUses(ctx, event, settle(ctx, paidOrder, earned, lot, { id: 'paid', at: event.at }, [entry]));
+}
+
+/** Our coupons the order used are marked used with its change. */
+function withCouponUses(ctx: OrderContext, event: OrderPaid, change: Change): Change {
   const uses = (ctx.coupons ?? []).filter((coupon) => coupon.status !== 'used' && event.discountCodes.includes(coupon.code));
   return uses.length ? { ...change, couponUses: uses.map((coupon) => ({ code: coupon.code, orderId: event.orderId, at: event.at })) } : change;
 }

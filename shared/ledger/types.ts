@@ -125,6 +125,8 @@ export interface OrderPayment {
   tier: string;
   multiplier: number;
   discountCodes: string[];
+  /** Imported history (from before the app was installed): its points are 0 unless the program let it earn. */
+  imported?: true;
 }
 
 export interface OrderRefund {

@@ -110,6 +110,12 @@ const ProgramFields = z.object({
     }),
     { factor: 2, minOrders: 2 },
   ),
+  /**
+   * Orders from before the app was installed (the 365-day history import): they always count
+   * toward tiers, spend and the figures; `importedOrdersEarnPoints` also gives them points (off
+   * when absent). Optional: a program sent without it keeps the one in force.
+   */
+  history: z.optional(z.object({ importedOrdersEarnPoints: z.boolean() })),
 });
 
 export const ProgramSchema = ProgramFields.check(
