@@ -118,7 +118,7 @@ describe('the customer account routes', () => {
 describe('refused tokens', () => {
   const unseen = 'never-seen.myshopify.com';
   const at = new Date(NOW);
-  const cases: [string, () => Promise<Response>][] = [
+  const cases: [string, () => Response | Promise<Response>][] = [
     ['no Authorization', () => service.app.request('/customer/member', { headers: { origin: EXTENSION_ORIGIN } })],
     ['not a bearer token', () => service.app.request('/customer/member', { headers: { authorization: 'Basic abc' } })],
     ['a forged token (another secret)', () => customer('/member', { shop: unseen, secret: 'guessed' })],
