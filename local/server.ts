@@ -7,7 +7,7 @@ import type { AppSecrets } from '../shared/http/deps.ts';
 import { processDelivery } from '../shared/shopify/deliveries.ts';
 import { DynamoDbStore } from '../shared/store/dynamodb/dynamodb-store.ts';
 import { devRoutes } from '../shared/http/dev.ts';
-import { accessTokenOverrides, adminBaseUrl, adminClientFromEnv } from '../shared/shopify/admin-config.ts';
+import { accessTokenOverrides, adminBaseUrl, adminClientFromEnv, orderSourceFromEnv } from '../shared/shopify/admin-config.ts';
 import { ShopAccessTokens } from '../shared/shopify/access-tokens.ts';
 import { ThrottledDeliveryLog } from '../shared/shopify/delivery-log.ts';
 import { plainTokenCipher } from '../shared/shopify/token-cipher.ts';
@@ -68,7 +68,9 @@ export function createLocalApp(options: LocalAppOptions) {
     mail: { ...(env.SES_SENDER_EMAIL ? { senderEmail: env.SES_SENDER_EMAIL } : {}), ...(env.SES_CONFIGURATION_SET ? { configurationSet: env.SES_CONFIGURATION_SET } : {}) },
     deliver: (delivery, now) => processDelivery(store, delivery, now, { exports: outbox, accessTokens: tokenStore, deliveryLog: throttledLog }),
   });
-  app.route('/dev', devRoutes({ store, discounts, notifier: outbox, exports: outbox, outbox, clock: options.clock, secrets: options.secrets, unsubscribe: { baseUrl: options.publicBaseUrl ?? process.env.PUBLIC_BASE_URL ?? 'http://127.0.0.1:3000', secret: async () => options.secrets.apiSecret } }));
+  // Reconciliation and the history import read orders from SHOPIFY_ADMIN_URL (a fake Shopify), as the cloud reads each shop's.
+  const orders = orderSourceFromEnv(env, accessTokens);
+  app.route('/dev', devRoutes({ store, discounts, orders, notifier: outbox, exports: outbox, outbox, clock: options.clock, secrets: options.secrets, unsubscribe: { baseUrl: options.publicBaseUrl ?? process.env.PUBLIC_BASE_URL ?? 'http://127.0.0.1:3000', secret: async () => options.secrets.apiSecret } }));
   app.route('/', demoStoreRoutes({ secrets: options.secrets, clock: options.clock, fetch: (request) => app.fetch(request) }));
   // The figures follow the table's change stream, as the aggregator Lambda does in the cloud.
   const stream = new LocalStreamPoller({ client: options.client, endpoint: options.endpoint, tableName: options.tableName, store, clock: options.clock });

@@ -17,6 +17,10 @@ import type { DiscountIssuer } from '../shopify/admin-graphql.ts';
 import type { Notifier } from '../notify/notification.ts';
 import type { LoyaltyStore } from '../store/ports.ts';
 import { unsubscribeLinks } from '../notify/unsubscribe.ts';
+import type { OrderSource } from '../shopify/order-feed.ts';
+import { consoleOutboxLog } from '../rewards/outbox.ts';
+import { importHistory } from './history-import.ts';
+import { reconcileOrders } from './reconcile.ts';
 
 export interface JobDeps {
   store: LoyaltyStore;
@@ -37,6 +41,8 @@ export interface JobDeps {
    * nothing due is left). A run that stops early says `more: true`, and the next goes on.
    */
   budget?: Budget;
+  /** Orders read back from the shops' Admin API: reconciliation and the history import. */
+  orders?: OrderSource;
 }
 
 export type Job = (deps: JobDeps, now: Date) => Promise<Record<string, unknown>>;
@@ -59,6 +65,23 @@ export const jobs: Record<string, Job> = {
   },
   /** Creates pending coupons in Shopify: the outbox of redemptions Shopify could not take at once. */
   'issue-coupons': async (deps, now) => ({ ...(await retryPendingCoupons(deps.store, deps.discounts, now, deps.logger ? { log: deps.logger } : {})) }),
+  /**
+   * Orders read back from Shopify: each shop's history import a step further (started at
+   * installation), then the orders updated since the shop's checkpoint, so a missed webhook costs nothing.
+   */
+  reconcile: async (deps, now) => {
+    const options = { ...budgetOf(deps), log: deps.logger ?? consoleOutboxLog };
+    const history = await importHistory(deps.store, ordersOf(deps), now, options);
+    const orders = await reconcileOrders(deps.store, ordersOf(deps), now, options);
+    return { history, orders, more: history.more || orders.more };
+  },
+  /** The history import alone (locally; in the cloud `reconcile` runs it). */
+  import: async (deps, now) => ({ ...(await importHistory(deps.store, ordersOf(deps), now, { ...budgetOf(deps), log: deps.logger ?? consoleOutboxLog })) }),
+};
+
+const ordersOf = (deps: JobDeps): OrderSource => {
+  if (!deps.orders) throw new Error('this job reads orders from Shopify and was given no Admin API client');
+  return deps.orders;
 };
 
 const budgetOf = (deps: JobDeps) => (deps.budget ? { budget: deps.budget } : {});

@@ -8,6 +8,8 @@
  */
 import { ShopifyAdminClient } from './admin-graphql.ts';
 import type { ShopAccessTokens } from './access-tokens.ts';
+import { AdminGraphql } from './admin-graphql-transport.ts';
+import { ShopifyOrderSource } from './order-feed.ts';
 
 /** `SHOPIFY_ADMIN_ACCESS_TOKENS`, read: shop domain → access token. */
 export function accessTokenOverrides(env: Record<string, string | undefined>): Record<string, string> {
@@ -38,4 +40,18 @@ export function adminClientFromEnv(env: Record<string, string | undefined>, toke
     ...(tokens ? { onTokenRefused: (shop: string, token: string, status: number) => tokens.refused(shop, token, status) } : {}),
     ...(base ? { endpoint: () => base } : {}),
   });
+}
+
+/** Orders read back from the shops' Admin API (reconciliation, history import), tokens as for the coupon client. */
+export function orderSourceFromEnv(env: Record<string, string | undefined>, tokens?: ShopAccessTokens): ShopifyOrderSource {
+  const overrides = accessTokenOverrides(env);
+  const base = adminBaseUrl(env);
+  const admin = new AdminGraphql({
+    accessToken: (shop) => (tokens ? tokens.accessToken(shop.shop) : Object.hasOwn(overrides, shop.shop) ? overrides[shop.shop] : undefined),
+    ...(tokens ? { onTokenRefused: (shop: string, token: string, status: number) => tokens.refused(shop, token, status) } : {}),
+    ...(base ? { endpoint: () => base } : {}),
+    // A page of orders is a larger call than a coupon's: give Shopify longer to answer it.
+    timeoutMs: 20_000,
+  });
+  return new ShopifyOrderSource(admin);
 }
