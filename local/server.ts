@@ -18,6 +18,10 @@ import type { DiscountIssuer } from '../shared/shopify/admin-graphql.ts';
 import { demoStoreRoutes } from './demo-store.ts';
 import { LocalOutbox } from './outbox.ts';
 import { LocalStreamPoller } from './stream-poller.ts';
+import { LocalEventList, LocalOutboundQueue } from './outbound-queue.ts';
+import { metafieldsFromEnv } from '../shared/shopify/metafields.ts';
+import { DynamoDbOutboundStore } from '../shared/store/dynamodb/outbound.ts';
+import { publicProgram } from '../shared/http/views.ts';
 
 export interface LocalAppOptions {
   /** Where links in messages (unsubscribe) point: `http://127.0.0.1:PORT` under `npm start`. */
@@ -33,6 +37,11 @@ export interface LocalAppOptions {
   secrets: AppSecrets;
   clock: Clock;
   logger?: Logger;
+  /**
+   * Whether the outbound pipeline (metafields, events) follows the change stream: yes by default;
+   * tests that do not look at it leave it off, so their fake Admin API sees only their own calls.
+   */
+  outbound?: boolean;
   /** Where `SHOPIFY_ADMIN_URL`, `SHOPIFY_ADMIN_ACCESS_TOKENS` and the mail settings are read; `process.env` by default. */
   env?: Record<string, string | undefined>;
 }
@@ -68,11 +77,29 @@ export function createLocalApp(options: LocalAppOptions) {
     mail: { ...(env.SES_SENDER_EMAIL ? { senderEmail: env.SES_SENDER_EMAIL } : {}), ...(env.SES_CONFIGURATION_SET ? { configurationSet: env.SES_CONFIGURATION_SET } : {}) },
     deliver: (delivery, now) => processDelivery(store, delivery, now, { exports: outbox, accessTokens: tokenStore, deliveryLog: throttledLog }),
   });
+  const events = new LocalEventList();
   // Reconciliation and the history import read orders from SHOPIFY_ADMIN_URL (a fake Shopify), as the cloud reads each shop's.
   const orders = orderSourceFromEnv(env, accessTokens);
-  app.route('/dev', devRoutes({ store, discounts, orders, notifier: outbox, exports: outbox, outbox, clock: options.clock, secrets: options.secrets, unsubscribe: { baseUrl: options.publicBaseUrl ?? process.env.PUBLIC_BASE_URL ?? 'http://127.0.0.1:3000', secret: async () => options.secrets.apiSecret } }));
+  app.route('/dev', devRoutes({ store, discounts, orders, notifier: outbox, exports: outbox, outbox, events, clock: options.clock, secrets: options.secrets, unsubscribe: { baseUrl: options.publicBaseUrl ?? process.env.PUBLIC_BASE_URL ?? 'http://127.0.0.1:3000', secret: async () => options.secrets.apiSecret } }));
   app.route('/', demoStoreRoutes({ secrets: options.secrets, clock: options.clock, fetch: (request) => app.fetch(request) }));
+  // Metafields and events follow the stream too: inline here, a stream consumer, a queue and a sender in the cloud.
+  const outboundStore = Object.assign(new DynamoDbOutboundStore(options.client, options.tableName), {
+    getShop: (shop: string) => store.getShop(shop),
+    getMember: (shop: string, customerId: string) => store.getMember(shop, customerId),
+    activeLots: (shop: string, customerId: string) => store.activeLots(shop, customerId),
+  });
+  const outbound = new LocalOutboundQueue(
+    {
+      store: outboundStore,
+      getShop: (shop) => store.getShop(shop),
+      metafields: metafieldsFromEnv(env, accessTokens),
+      bus: events,
+      programValue: publicProgram,
+      log: { info: (message, attributes) => logger.info(message, attributes ?? {}), warn: (message, attributes) => logger.warn(message, attributes ?? {}), error: (message, attributes) => logger.error(message, attributes ?? {}) },
+    },
+    options.clock,
+  );
   // The figures follow the table's change stream, as the aggregator Lambda does in the cloud.
-  const stream = new LocalStreamPoller({ client: options.client, endpoint: options.endpoint, tableName: options.tableName, store, clock: options.clock });
-  return { app, store, outbox, stream };
+  const stream = new LocalStreamPoller({ client: options.client, endpoint: options.endpoint, tableName: options.tableName, store, clock: options.clock, consumers: options.outbound === false ? [] : [outbound] });
+  return { app, store, outbox, stream, outbound, events };
 }

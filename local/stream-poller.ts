@@ -1,7 +1,9 @@
 /**
  * The table's change stream, read locally: DynamoDB Local keeps a stream like DynamoDB's, and this
- * poller feeds its records to the same aggregator the cloud's Lambda runs. `drain()` reads every
- * shard up to now and applies it (tests call it to wait for the figures); `start()` polls.
+ * poller feeds its records to the same consumers the cloud's Lambdas run: the figures' aggregator
+ * first, then any other (the outbound pipeline). `drain()` reads every shard up to now and applies
+ * it, then lets each consumer finish what it queued (tests call it to wait for the figures and
+ * metafields); `start()` polls.
  */
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, ExpiredIteratorException, GetRecordsCommand, GetShardIteratorCommand, TrimmedDataAccessException } from '@aws-sdk/client-dynamodb-streams';
@@ -9,6 +11,17 @@ import type { Clock } from '../shared/clock.ts';
 import { aggregate } from '../shared/kpis/aggregate.ts';
 import type { FigureStore } from '../shared/store/ports.ts';
 import { figureSourceOf, type StreamRecord } from '../shared/store/dynamodb/stream-records.ts';
+
+/**
+ * One more reader of the stream besides the figures: takes each batch of one shard's records in
+ * order (and again after a failure: it must be idempotent per record), and may have work of its own
+ * to finish at the end of every pass (`settle`: a local queue's due messages).
+ */
+export interface StreamConsumer {
+  name: string;
+  apply(records: StreamRecord[], now: Date): Promise<void>;
+  settle?(now: Date): Promise<void>;
+}
 
 interface ShardState {
   iterator?: string;
@@ -25,7 +38,7 @@ export class LocalStreamPoller {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly options: { client: DynamoDBClient; endpoint: string; tableName: string; store: Pick<FigureStore, 'applyFigures'>; clock: Clock },
+    private readonly options: { client: DynamoDBClient; endpoint: string; tableName: string; store: Pick<FigureStore, 'applyFigures'>; clock: Clock; consumers?: StreamConsumer[] },
   ) {
     this.streams = new DynamoDBStreamsClient({ endpoint: options.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 3 });
   }
@@ -59,6 +72,7 @@ export class LocalStreamPoller {
       if (shard.ShardId && !this.shards.has(shard.ShardId)) this.shards.set(shard.ShardId, { closed: false });
     }
     for (const [shardId, state] of this.shards) if (!state.closed) await this.readShard(shardId, state);
+    for (const consumer of this.options.consumers ?? []) await consumer.settle?.(this.options.clock());
   }
 
   private async readShard(shardId: string, state: ShardState): Promise<void> {
@@ -85,6 +99,15 @@ export class LocalStreamPoller {
           state.applied = index > 0 ? records[index - 1]!.dynamodb!.SequenceNumber! : state.applied;
           state.iterator = undefined;
           throw run.error ?? new Error('figures: stream pass stopped');
+        }
+        // The other consumers after the figures; a failure starts the batch again for all (each is idempotent).
+        for (const consumer of this.options.consumers ?? []) {
+          try {
+            await consumer.apply(records, this.options.clock());
+          } catch (error) {
+            state.iterator = undefined;
+            throw new Error(`${consumer.name}: stream batch failed`, { cause: error });
+          }
         }
         state.applied = records.at(-1)!.dynamodb!.SequenceNumber!;
       }

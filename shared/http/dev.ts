@@ -9,9 +9,11 @@ import { HttpProblem } from './problems.ts';
 /** How long a development session token lasts: App Bridge's own last a minute too. */
 const DEV_TOKEN_SECONDS = 60;
 
-export function devRoutes(deps: JobDeps & { clock: Clock; outbox: { list(): unknown[] }; secrets?: AppSecrets }) {
+export function devRoutes(deps: JobDeps & { clock: Clock; outbox: { list(): unknown[] }; secrets?: AppSecrets; events?: { list(): unknown[] } }) {
   return new Hono()
     .get('/outbox', (c) => c.json({ messages: deps.outbox.list() }))
+    // The outbound events the local bus took (EventBridge in the cloud), newest first.
+    .get('/events', (c) => c.json({ events: deps.events?.list() ?? [] }))
     // A session token as App Bridge would give the admin page, so /app can be used outside Shopify.
     .get('/session-token', async (c) => {
       const shop = c.req.query('shop') ?? '';

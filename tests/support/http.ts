@@ -54,10 +54,10 @@ export function proxyQuery(options: { shop?: string; customerId?: string; at: Da
 }
 
 /** The app over a fresh table, its clock stopped at `now` (movable). */
-export async function testService(now = '2026-06-01T12:00:00Z', options: { discounts?: DiscountIssuer; env?: Record<string, string | undefined> } = {}) {
+export async function testService(now = '2026-06-01T12:00:00Z', options: { discounts?: DiscountIssuer; env?: Record<string, string | undefined>; outbound?: boolean } = {}) {
   const table = await freshTable();
   let clockAt = now;
-  const { app, store, outbox, stream } = createLocalApp({
+  const { app, store, outbox, stream, outbound, events } = createLocalApp({
     client: table.client,
     endpoint: table.endpoint,
     tableName: table.tableName,
@@ -66,6 +66,8 @@ export async function testService(now = '2026-06-01T12:00:00Z', options: { disco
     logger: silentLogger(),
     ...(options.discounts ? { discounts: options.discounts } : {}),
     ...(options.env ? { env: options.env } : {}),
+    // The outbound pipeline (metafields, events) runs only for the tests that ask for it.
+    outbound: options.outbound ?? false,
   });
   const service = {
     app,
@@ -80,6 +82,14 @@ export async function testService(now = '2026-06-01T12:00:00Z', options: { disco
     table,
     /** Waits until the figures have taken in every change made so far (reads the change stream to its end). */
     figures: () => stream.drain(),
+    /**
+     * With `outbound: true`: reads the change stream to its end and sends the outbound work due at
+     * the service's clock (metafields, events); work deferred or failed waits for a later clock.
+     */
+    outbound: () => stream.drain(),
+    /** The local outbound queue (what waits) and event bus (what was published, newest first). */
+    outboundQueue: outbound,
+    events,
     setNow: (iso: string) => void (clockAt = iso),
     webhook: (topic: string, body: unknown, options?: WebhookOptions) => app.request(webhookRequest(topic, body, options)),
     proxy: (path: string, options: { customerId?: string; shop?: string; extra?: Record<string, string> } = {}) =>

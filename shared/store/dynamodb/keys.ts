@@ -138,3 +138,13 @@ export const membersOfShopKeys = (shop: string, tier: string, customerId: string
   GSI2PK: `MEMBERS#${shop}`,
   GSI2SK: `${tier}#${customerId}`,
 });
+
+/**
+ * The outbound pipeline's own items (`OUTBOUND#`), each gone by itself (TTL): a member's metafield
+ * syncs (when last let through, what was written, a sync scheduled), the shop's program metafield
+ * (the version written), and one marker per event and destination sent (so an event goes out once).
+ */
+export const OUTBOUND_PREFIX = 'OUTBOUND#';
+export const outboundMemberKey = (shop: string, customerId: string) => ({ PK: `${OUTBOUND_PREFIX}${shop}#member#${customerId}`, SK: 'METAFIELDS' });
+export const outboundProgramKey = (shop: string) => ({ PK: `${OUTBOUND_PREFIX}${shop}#program`, SK: 'METAFIELDS' });
+export const outboundEventKey = (shop: string, eventId: string, destination: string) => ({ PK: `${OUTBOUND_PREFIX}${shop}#event#${eventId}`, SK: destination });

@@ -5,8 +5,9 @@
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Feedback, FigureSource } from '../../kpis/stats-types.ts';
+import type { OutboundSource } from '../../stream/outbound-work.ts';
 import type { NotificationChange } from '../../stream/events-of.ts';
-import { fromItem, toCoupon, toLedgerEntry, toMember, toNotificationRecord, toOrder, type Item } from './items.ts';
+import { fromItem, toCoupon, toLedgerEntry, toMember, toNotificationRecord, toOrder, toShop, type Item } from './items.ts';
 
 /** A stream record as Lambda and the DynamoDB Streams API both give it (images in DynamoDB JSON). */
 export interface StreamRecord {
@@ -61,6 +62,18 @@ export function figureSourceOf(record: StreamRecord): FigureSource | undefined {
     default:
       return undefined;
   }
+}
+
+/** What a record changed, for the outbound consumer; undefined for removals and what it does not read. */
+export function outboundSourceOf(record: StreamRecord): OutboundSource | undefined {
+  if (record.eventName === 'REMOVE') return undefined;
+  const after = record.dynamodb?.NewImage && repairedImage(record.dynamodb.NewImage);
+  if (after && entityOf(after) === 'shop' && after.shop?.S) {
+    const before = record.dynamodb?.OldImage && repairedImage(record.dynamodb.OldImage);
+    return { kind: 'shop', shop: after.shop.S, after: toShop(after), ...(before ? { before: toShop(before) } : {}) };
+  }
+  if (after && entityOf(after) === 'notification') return notificationChangeOf(record);
+  return figureSourceOf(record);
 }
 
 /**
