@@ -159,5 +159,5 @@ describe('from the service’s own writes to Flow', () => {
     } finally {
       await admin.close();
     }
-  });
+  }, 120_000);
 });
