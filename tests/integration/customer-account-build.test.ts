@@ -1,10 +1,11 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'smol-toml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCustomerAccountExtension, TARGET_ENTRIES, type BuiltBundle } from '../../extensions/customer-account/build.ts';
+import { eventually, installFakeWorker, type FakeElement } from '../support/customer-account-worker.ts';
 
 const extensionDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../extensions/customer-account');
 /** Customer accounts load each extension into a worker on every visit: keep each bundle small. */
@@ -61,6 +62,69 @@ describe('the customer account extension build', () => {
     expect(block).toContain('"s-banner"');
     expect(block).toContain('/customer/orders/');
     expect(block).not.toContain('"s-page"');
+  });
+
+  it('runs the Rewards page bundle as the worker would: fetches with the session token, renders, redeems', async () => {
+    const requests: { method: string; url: string; headers: Headers; body?: string }[] = [];
+    const member = { customerId: '1001', enrolled: true, currency: 'USD', balance: 600, pending: 0, tier: 'Silver', tierMultiplier: 1.25, tierSpend: '800.00', nextTier: { name: 'Gold', multiplier: 1.5, minSpend: '1500.00', remaining: '700.00', currency: 'USD' }, expiring: [], rewards: [{ id: 'five-off', name: '5 off your order', kind: 'fixed_amount', cost: 500, value: 5, validityDays: 90, affordable: true }] };
+    const answers: Record<string, unknown> = {
+      'GET /customer/member': member,
+      'GET /customer/program': { currency: 'USD', earning: { pointsPerUnit: 1 }, signupBonus: 100, tiers: [{ name: 'Silver', minSpend: '500.00', multiplier: 1.25 }], expiry: { days: 365 }, rewards: [] },
+      'GET /customer/member/activity': { entries: [], nextCursor: null },
+      'POST /customer/member/redemptions': { code: 'DEMO-7KQ2XH9PRA', rewardId: 'five-off', expiresAt: '2027-02-27T12:00:00.000Z', status: 'issued', balance: 100 },
+    };
+    const worker = installFakeWorker(
+      { sessionToken: { get: async () => 'worker-session-token' }, localization: { language: { value: { isoCode: 'en-US' } } } },
+      async (input, init = {}) => {
+        const url = new URL(String(input));
+        const method = init.method ?? 'GET';
+        requests.push({ method, url: url.href, headers: new Headers(init.headers), ...(init.body ? { body: String(init.body) } : {}) });
+        return Response.json(answers[`${method} ${url.pathname}`], { status: method === 'POST' ? 201 : 200 });
+      },
+    );
+    try {
+      const extension = await import(pathToFileURL(bundles.find((bundle) => bundle.target === 'customer-account.page.render')!.path).href);
+      await extension.default();
+      await eventually(() => worker.body.textContent.includes('600 points') && worker.body.textContent.includes('No activity yet.'));
+
+      expect(worker.body.all().some((element) => element.localName === 's-page' && element.getAttribute('heading') === 'Rewards')).toBe(true);
+      expect(worker.body.textContent).toContain('Spend $700.00 more to reach Gold');
+      const redeem = worker.body.all().find((element: FakeElement) => element.getAttribute('id') === 'redeem-five-off')!;
+      redeem.click();
+      await eventually(() => worker.body.textContent.includes('DEMO-7KQ2XH9PRA'));
+
+      const post = requests.find((request) => request.method === 'POST')!;
+      expect(post.url).toBe(`${APP_URL}/customer/member/redemptions`);
+      expect(post.headers.get('authorization')).toBe('Bearer worker-session-token');
+      expect(post.headers.get('idempotency-key')).toMatch(/^[0-9a-f-]{32,36}$/);
+      expect(JSON.parse(post.body!)).toEqual({ rewardId: 'five-off' });
+      for (const request of requests) expect(request.headers.get('authorization')).toBe('Bearer worker-session-token');
+    } finally {
+      worker.restore();
+    }
+  });
+
+  it("runs the order status bundle as the worker would: the order's points for shopify.order", async () => {
+    const requested: string[] = [];
+    const worker = installFakeWorker(
+      { sessionToken: { get: async () => 'worker-session-token' }, localization: { language: { value: { isoCode: 'de-DE' } } }, order: { value: { id: 'gid://shopify/Order/9101', name: '#1001' } } },
+      async (input) => {
+        requested.push(String(input));
+        return Response.json({ orderId: '9101', points: 1200, pending: true, earnedAt: null });
+      },
+    );
+    try {
+      const extension = await import(pathToFileURL(bundles.find((bundle) => bundle.target === 'customer-account.order-status.block.render')!.path).href);
+      await extension.default();
+      await eventually(() => worker.body.textContent !== '');
+
+      expect(requested).toEqual([`${APP_URL}/customer/orders/9101`]);
+      const banner = worker.body.all().find((element) => element.localName === 's-banner');
+      expect(banner?.getAttribute('tone')).toBe('info');
+      expect(worker.body.textContent).toBe('This order earns 1.200 points, available after the return window.');
+    } finally {
+      worker.restore();
+    }
   });
 
   it('refuses an app URL that is not an http(s) URL', async () => {
