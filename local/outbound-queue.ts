@@ -13,7 +13,6 @@ import type { Shop } from '../shared/store/records.ts';
 import { outboundSourceOf, type StreamRecord } from '../shared/store/dynamodb/stream-records.ts';
 import { sendOutbound, type OutboundSenderDeps } from '../shared/stream/outbound-sender.ts';
 import { workOfChanges, type OutboundWork } from '../shared/stream/outbound-work.ts';
-import type { OutboundEvent, OutboundEventBus } from '../shared/stream/outbound.ts';
 import type { StreamConsumer } from './stream-poller.ts';
 
 /** As the cloud queue's redrive policy: a message received this many times goes to the dead letters. */
@@ -77,19 +76,5 @@ export class LocalOutboundQueue implements StreamConsumer {
   /** Messages waiting (due or not): what a test expects to be sent later. */
   pending(): OutboundWork[] {
     return this.queued.map(({ work }) => work);
-  }
-}
-
-/** The local event bus: every event published, newest first (`GET /dev/events`). */
-export class LocalEventList implements OutboundEventBus {
-  private readonly events: OutboundEvent[] = [];
-
-  async publish(events: OutboundEvent[]): Promise<{ failed: OutboundEvent[] }> {
-    this.events.unshift(...[...events].reverse());
-    return { failed: [] };
-  }
-
-  list(): OutboundEvent[] {
-    return [...this.events];
   }
 }

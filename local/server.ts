@@ -18,8 +18,11 @@ import type { DiscountIssuer } from '../shared/shopify/admin-graphql.ts';
 import { demoStoreRoutes } from './demo-store.ts';
 import { LocalOutbox } from './outbox.ts';
 import { LocalStreamPoller } from './stream-poller.ts';
-import { LocalEventList, LocalOutboundQueue } from './outbound-queue.ts';
-import { metafieldsFromEnv } from '../shared/shopify/metafields.ts';
+import { LocalOutboundQueue } from './outbound-queue.ts';
+import { ShopifyMetafields } from '../shared/shopify/metafields.ts';
+import { FlowTriggers } from '../shared/shopify/flow-triggers.ts';
+import { MemoryEventBus } from '../shared/stream/memory-event-bus.ts';
+import { adminGraphqlFromEnv } from '../shared/shopify/admin-config.ts';
 import { DynamoDbOutboundStore } from '../shared/store/dynamodb/outbound.ts';
 import { publicProgram } from '../shared/http/views.ts';
 
@@ -77,7 +80,7 @@ export function createLocalApp(options: LocalAppOptions) {
     mail: { ...(env.SES_SENDER_EMAIL ? { senderEmail: env.SES_SENDER_EMAIL } : {}), ...(env.SES_CONFIGURATION_SET ? { configurationSet: env.SES_CONFIGURATION_SET } : {}) },
     deliver: (delivery, now) => processDelivery(store, delivery, now, { exports: outbox, accessTokens: tokenStore, deliveryLog: throttledLog }),
   });
-  const events = new LocalEventList();
+  const events = new MemoryEventBus();
   // Reconciliation and the history import read orders from SHOPIFY_ADMIN_URL (a fake Shopify), as the cloud reads each shop's.
   const orders = orderSourceFromEnv(env, accessTokens);
   app.route('/dev', devRoutes({ store, discounts, orders, notifier: outbox, exports: outbox, outbox, events, clock: options.clock, secrets: options.secrets, unsubscribe: { baseUrl: options.publicBaseUrl ?? process.env.PUBLIC_BASE_URL ?? 'http://127.0.0.1:3000', secret: async () => options.secrets.apiSecret } }));
@@ -88,11 +91,13 @@ export function createLocalApp(options: LocalAppOptions) {
     getMember: (shop: string, customerId: string) => store.getMember(shop, customerId),
     activeLots: (shop: string, customerId: string) => store.activeLots(shop, customerId),
   });
+  const graphql = adminGraphqlFromEnv(env, accessTokens);
   const outbound = new LocalOutboundQueue(
     {
       store: outboundStore,
       getShop: (shop) => store.getShop(shop),
-      metafields: metafieldsFromEnv(env, accessTokens),
+      metafields: new ShopifyMetafields(graphql),
+      flow: new FlowTriggers(graphql),
       bus: events,
       programValue: publicProgram,
       log: { info: (message, attributes) => logger.info(message, attributes ?? {}), warn: (message, attributes) => logger.warn(message, attributes ?? {}), error: (message, attributes) => logger.error(message, attributes ?? {}) },

@@ -55,3 +55,17 @@ export function orderSourceFromEnv(env: Record<string, string | undefined>, toke
   });
   return new ShopifyOrderSource(admin);
 }
+
+/**
+ * The generic Admin GraphQL transport over the shops' tokens (`ShopAccessTokens`, which honours
+ * `SHOPIFY_ADMIN_ACCESS_TOKENS`), at `SHOPIFY_ADMIN_URL` when set: one per process, so the clients
+ * built on it (metafields, Flow triggers) share each shop's cost bucket.
+ */
+export function adminGraphqlFromEnv(env: Record<string, string | undefined>, tokens: ShopAccessTokens): AdminGraphql {
+  const base = adminBaseUrl(env);
+  return new AdminGraphql({
+    accessToken: (shop) => tokens.accessToken(shop.shop),
+    onTokenRefused: (shop, token, status) => tokens.refused(shop, token, status),
+    ...(base ? { endpoint: () => base } : {}),
+  });
+}

@@ -6,9 +6,7 @@
 import type { MetafieldValue } from '../stream/member-metafields.ts';
 import type { Shop } from '../store/records.ts';
 import type { MetafieldsOutcome, MetafieldsWriter } from '../stream/outbound-sender.ts';
-import type { ShopAccessTokens } from './access-tokens.ts';
-import { adminBaseUrl } from './admin-config.ts';
-import { AdminGraphql } from './admin-graphql-transport.ts';
+import type { AdminGraphql } from './admin-graphql-transport.ts';
 
 /** Shopify's limit of metafields in one `metafieldsSet`. */
 export const METAFIELDS_PER_CALL = 25;
@@ -39,21 +37,6 @@ export interface MetafieldsUserError {
 
 interface SetAnswer {
   metafieldsSet: { metafields: unknown[] | null; userErrors: MetafieldsUserError[] };
-}
-
-/**
- * The metafields client over the shops' tokens (`ShopAccessTokens`, which honours
- * `SHOPIFY_ADMIN_ACCESS_TOKENS`), at `SHOPIFY_ADMIN_URL` when set, else `https://{shop}`.
- */
-export function metafieldsFromEnv(env: Record<string, string | undefined>, tokens: ShopAccessTokens): ShopifyMetafields {
-  const base = adminBaseUrl(env);
-  return new ShopifyMetafields(
-    new AdminGraphql({
-      accessToken: (shop) => tokens.accessToken(shop.shop),
-      onTokenRefused: (shop, token, status) => tokens.refused(shop, token, status),
-      ...(base ? { endpoint: () => base } : {}),
-    }),
-  );
 }
 
 /**

@@ -3,6 +3,7 @@ import { LocalStreamPoller } from '../../local/stream-poller.ts';
 import { fixedClock } from '../../shared/clock.ts';
 import { MEMBER_SYNC_WINDOW_MS } from '../../shared/stream/outbound-work.ts';
 import { startFakeShopifyAdmin, type FakeShopifyAdmin } from '../support/fake-shopify-admin.ts';
+import { installFakeShopifyFlow, type FakeShopifyFlow } from '../support/fake-shopify-flow.ts';
 import { FAKE_SHOP_GID, fakeMetafields, type FakeMetafields } from '../support/fake-shopify-metafields.ts';
 import { paidOrder } from '../support/fixtures.ts';
 import { json, SHOP, testService } from '../support/http.ts';
@@ -10,6 +11,7 @@ import { json, SHOP, testService } from '../support/http.ts';
 const START = Date.parse('2026-06-01T12:00:00Z');
 let fake: FakeShopifyAdmin;
 let metafields: FakeMetafields;
+let flow: FakeShopifyFlow;
 let service: Awaited<ReturnType<typeof testService>>;
 let clockAt = START;
 let nextOrder = 9_000;
@@ -30,6 +32,7 @@ const newCustomer = () => String(nextCustomer++);
 beforeAll(async () => {
   fake = await startFakeShopifyAdmin();
   metafields = fakeMetafields(fake);
+  flow = installFakeShopifyFlow(fake);
   service = await testService(new Date(START).toISOString(), {
     outbound: true,
     env: { SHOPIFY_ADMIN_URL: fake.url, SHOPIFY_ADMIN_ACCESS_TOKENS: JSON.stringify({ [SHOP]: fake.token }) },
@@ -120,14 +123,16 @@ describe('customer metafields from the change stream', () => {
     expect(metafields.writesFor(gid(customerId))).toBe(2);
   });
 
-  it('sends no event twice and writes nothing again when the stream is read again from its start', async () => {
+  it('sends no event twice to Flow or the bus, and writes nothing again, when the stream is read again from its start', async () => {
     const customerId = newCustomer();
     later(60_000);
     await paid(customerId, '600.00');
     await service.outbound();
     const events = service.events.list();
-    expect(events.length).toBeGreaterThan(0);
-    expect(new Set(events.map(({ id }) => id)).size).toBe(events.length);
+    const mine = events.filter((event) => event.customerId === customerId);
+    expect(mine.map(({ type }) => type)).toEqual(expect.arrayContaining(['points_earned', 'tier_changed']));
+    const triggers = flow.received.length;
+    expect(flow.received.filter(({ payload }) => String(payload.customer_id) === customerId).length).toBe(mine.length);
     const writes = metafields.writes.length;
 
     // A second reader from the stream's start: every record delivered again to the same consumer.
@@ -146,6 +151,7 @@ describe('customer metafields from the change stream', () => {
       again.stop();
     }
     expect(service.events.list()).toEqual(events);
+    expect(flow.received.length).toBe(triggers);
     expect(metafields.writes.length).toBe(writes);
   });
 });
