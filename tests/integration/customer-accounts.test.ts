@@ -11,6 +11,8 @@ import { parseProgram } from '../../shared/program/program.ts';
 import { customerHeaders, customerSessionToken, type CustomerTokenOptions } from '../support/customer-tokens.ts';
 import { paidOrder, refund } from '../support/fixtures.ts';
 import { json, SHOP, testService } from '../support/http.ts';
+import { synthesize } from '../infra/synthesized-stack.ts';
+import { TablePolicy, tableRequests, type TableRequest } from '../infra/table-policy.ts';
 
 type Service = Awaited<ReturnType<typeof testService>>;
 
@@ -230,6 +232,7 @@ describe('CORS for the extension', () => {
     expect(ok.headers.get('access-control-allow-origin')).toBe(EXTENSION_ORIGIN);
     expect(refused.status).toBe(401);
     expect(refused.headers.get('access-control-allow-origin')).toBe(EXTENSION_ORIGIN);
+    expect(refused.headers.get('vary')).toMatch(/Origin/);
     expect(elsewhere.status).toBe(200);
     expect(elsewhere.headers.get('access-control-allow-origin')).toBeNull();
   });
@@ -243,5 +246,41 @@ describe('CORS for the extension', () => {
     expect(proxy.headers.get('access-control-allow-origin')).toBeNull();
     expect(admin.headers.get('access-control-allow-origin')).toBeNull();
     expect(storefront.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('the API function’s table rights', () => {
+  // Synthesizing the stack takes seconds alone, far more on a loaded machine.
+  it('cover every DynamoDB request of the customer routes, the order read included', { timeout: 120_000 }, async () => {
+    const { template, stack } = synthesize({ context: { stage: 'prod' } });
+    const policy = new TablePolicy(template, stack.table, stack.api);
+    await service.webhook('orders/paid', paidOrder({ id: 500, customerId: 5003, subtotal: '400.00', at: '2026-05-15T10:00:00Z' }));
+    const sent: TableRequest[] = [];
+    const watch = 'customerRoutesTableRequests';
+    service.table.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        sent.push(...tableRequests(context.commandName ?? '', args.input as Record<string, unknown>));
+        return next(args);
+      },
+      { step: 'initialize', name: watch },
+    );
+    try {
+      const answers = [
+        await customer('/orders/104'),
+        await customer('/member'),
+        await customer('/member/activity?limit=1'),
+        await customer('/program', { shop: 'rights-check.myshopify.com' }),
+        await redeem('5003', 'free-shipping', { 'idempotency-key': 'rights-1' }),
+        await customer('/member/feedback', { customerId: '5002' }, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"score":7}' }),
+      ];
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 201, 201]);
+    } finally {
+      service.table.client.middlewareStack.remove(watch);
+    }
+
+    expect(sent.map((request) => request.action)).toEqual(expect.arrayContaining(['dynamodb:BatchGetItem', 'dynamodb:PutItem']));
+    expect(sent.filter((request) => !policy.allows(request))).toEqual([]);
+    // The policy is no blanket grant: the API may read orders, never write one.
+    expect(policy.allows({ action: 'dynamodb:PutItem', resource: 'table', leadingKeys: [`ORDER#${SHOP}#1`] })).toBe(false);
   });
 });
