@@ -15,6 +15,7 @@ import { newShop } from '../earning/shops.ts';
 import { InvalidSessionTokenError, verifySessionToken, type SessionUser } from '../shopify/session-token.ts';
 import { TokenRefusedError } from '../shopify/errors.ts';
 import { setupRoutes } from './admin-setup.ts';
+import { beginHistoryImport } from '../jobs/history-import.ts';
 import { rewardSettlementRoutes } from './admin-rewards.ts';
 import type { Shop } from '../store/ports.ts';
 import { retryOnConflict } from '../store/retry.ts';
@@ -40,6 +41,8 @@ function pageLimit(text: string | undefined, fallback = 50, max = 100): number {
 }
 
 export function adminRoutes(deps: ApiDeps) {
+  /** Shops whose history import this container knows has begun: one read per shop, not per request. */
+  const historyBegun = new Set<string>();
   const sessionToken = createMiddleware<AdminEnv>(async (c, next) => {
     const now = deps.clock();
     const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
@@ -57,6 +60,11 @@ export function adminRoutes(deps: ApiDeps) {
     } catch (error) {
       if (error instanceof TokenRefusedError) throw new HttpProblem(401, error.type, error.message);
       throw error;
+    }
+    // Installation: the shop's order history (the year before now) is dated and queued for import.
+    if (!historyBegun.has(user.shop)) {
+      await beginHistoryImport(deps.store, user.shop, now);
+      historyBegun.add(user.shop);
     }
     c.set('user', user);
     c.set('now', now);

@@ -12,6 +12,7 @@
  * loses nothing and adds nothing.
  */
 import { addDays } from '../clock.ts';
+import { newShop } from '../earning/shops.ts';
 import type { OutboxLog } from '../rewards/outbox.ts';
 import type { OrderSource } from '../shopify/order-feed.ts';
 import type { LoyaltyStore, Shop } from '../store/ports.ts';
@@ -55,6 +56,20 @@ export interface HistoryRun {
 export interface JobOptions {
   budget?: Budget;
   log: OutboxLog;
+}
+
+/**
+ * At installation (the first session token of a shop's admin): the shop's history is dated (orders
+ * created before `now` are history) and its import queued, the shop made known if it was not; the
+ * next `reconcile` run starts the export. A shop whose import has begun is left alone.
+ */
+export async function beginHistoryImport(store: LoyaltyStore, shop: string, now: Date): Promise<boolean> {
+  if (await store.jobProgress(shop, HISTORY_JOB)) return false;
+  // Listed among the shops (which the jobs go through) from now, not from its first webhook.
+  if (!(await store.getShop(shop))) await store.commit({ shop, change: { lots: [], entries: [] }, shopRecord: newShop(shop, now), now });
+  const state: HistoryState = { line: 0, starts: 0 };
+  await store.saveJobProgress(shop, HISTORY_JOB, { pass: now.toISOString(), cursor: JSON.stringify(state), done: false, updatedAt: now.toISOString() });
+  return true;
 }
 
 /** Where a shop's history ends: orders created before it are imported history. Undefined until the import has begun. */
