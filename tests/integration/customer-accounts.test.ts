@@ -5,12 +5,14 @@
  * for the extension's origin only.
  */
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import fc from 'fast-check';
+import { sign } from 'hono/jwt';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newShop } from '../../shared/earning/shops.ts';
 import { parseProgram } from '../../shared/program/program.ts';
 import { customerHeaders, customerSessionToken, type CustomerTokenOptions } from '../support/customer-tokens.ts';
 import { paidOrder, refund } from '../support/fixtures.ts';
-import { json, SHOP, testService } from '../support/http.ts';
+import { API_KEY, json, SECRET, SHOP, testService } from '../support/http.ts';
 import { synthesize } from '../infra/synthesized-stack.ts';
 import { TablePolicy, tableRequests, type TableRequest } from '../infra/table-policy.ts';
 
@@ -148,6 +150,44 @@ describe('refused tokens', () => {
     expect(await json(answer)).toMatchObject({ type: 'https://loyalty.dev/problems/invalid-customer-session-token', status: 401 });
     expect(await everything()).toEqual(before);
     expect(await service.store.getShop(unseen)).toBeUndefined();
+  });
+
+  it('answer 200 to exactly the tokens whose every claim holds, 401 to the rest, writing nothing then', { timeout: 120_000 }, async () => {
+    const seconds = Math.floor(at.getTime() / 1000);
+    // Each claim mostly right, sometimes wrong, sometimes any JSON at all, sometimes left out.
+    const claim = (right: fc.Arbitrary<unknown>, wrong: fc.Arbitrary<unknown>) =>
+      fc.option(fc.oneof({ arbitrary: right, weight: 8 }, { arbitrary: wrong, weight: 1 }, { arbitrary: fc.jsonValue({ maxDepth: 1 }), weight: 1 }), { nil: undefined, freq: 12 });
+    const claims = fc.record(
+      {
+        dest: claim(fc.constantFrom(SHOP, `https://${SHOP}`), fc.constantFrom(`http://${SHOP}`, `https://${SHOP}/`, 'https://', `${SHOP}.`, 'https://a..b', SHOP.toUpperCase())),
+        aud: claim(fc.constant(API_KEY), fc.constantFrom('another-app', '', [API_KEY, 'x'].join(','))),
+        sub: claim(fc.constant('gid://shopify/Customer/5001'), fc.constantFrom('gid://shopify/Customer/05001', 'gid://shopify/Order/5001', '5001', 'gid://shopify/Customer/5001/')),
+        exp: claim(fc.integer({ min: seconds - 5, max: seconds + 600 }), fc.integer({ min: seconds - 60, max: seconds - 5 })),
+        nbf: claim(fc.integer({ min: seconds - 600, max: seconds + 5 }), fc.integer({ min: seconds + 5, max: seconds + 60 })),
+      },
+      { requiredKeys: [] },
+    );
+    const holds = (c: Record<string, unknown>) =>
+      (c.dest === SHOP || c.dest === `https://${SHOP}`) &&
+      c.aud === API_KEY &&
+      c.sub === 'gid://shopify/Customer/5001' &&
+      typeof c.exp === 'number' && c.exp + 10 > seconds &&
+      (c.nbf === undefined || (typeof c.nbf === 'number' && c.nbf - 10 <= seconds));
+    let accepted = 0;
+    await fc.assert(
+      fc.asyncProperty(claims, async (drawn) => {
+        const payload = Object.fromEntries(Object.entries(drawn).filter(([, value]) => value !== undefined));
+        const before = await everything();
+        const answer = await service.app.request('/customer/member', { headers: { authorization: `Bearer ${await sign(payload as never, SECRET, 'HS256')}` } });
+        const expected = holds(payload) ? 200 : 401;
+        if (expected === 200) accepted++;
+        expect([JSON.stringify(payload), answer.status]).toEqual([JSON.stringify(payload), expected]);
+        if (expected === 401) expect(await everything()).toEqual(before);
+      }),
+      { numRuns: 150 },
+    );
+    // The draw reaches both sides of the line.
+    expect(accepted).toBeGreaterThan(0);
   });
 
   it('still accept a token a few seconds past its exp (clock skew)', async () => {
