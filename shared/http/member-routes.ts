@@ -30,7 +30,7 @@ const ACTIVITY_PAGE_DEFAULT = 20;
 const ACTIVITY_PAGE_MAX = 100;
 
 /** Routes that need a signed-in customer answer 401 to a guest. */
-export const memberOnly = createMiddleware<MemberEnv>(async (c, next) => {
+const memberOnly = createMiddleware<MemberEnv>(async (c, next) => {
   if (!c.get('customerId')) throw new HttpProblem(401, 'not-a-member', 'sign in to the store to see your points');
   await next();
 });
