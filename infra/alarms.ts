@@ -25,6 +25,8 @@ export interface WatchedQueue {
   readonly consumer: string;
   /** The oldest message older than this means the consumer is not keeping up (or not running). */
   readonly maxAge: Duration;
+  /** How many tries before a message is dead-lettered, for the alarm text (`five` by default). */
+  readonly tries?: string;
 }
 
 /** A function fed by a stream, and where the batches it gave up on go. */
@@ -85,7 +87,7 @@ export class Alarms extends Construct {
       this.add(`${name}DeadLetters`, {
         metric: watched.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
         threshold: 0,
-        description: `${watched.message} failed processing five times and waits in the dead-letter queue: read it, fix the cause, redrive it.`,
+        description: `${watched.message} failed processing ${watched.tries ?? 'five'} times and waits in the dead-letter queue: read it, fix the cause, redrive it.`,
       });
       this.add(`${name}QueueOldestMessageAge`, {
         metric: watched.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }),

@@ -46,4 +46,6 @@ export const lambdaEntries = {
   tiers: 'functions/tiers/index.ts',
   exportData: 'functions/export-data/index.ts',
   figuresAggregator: 'functions/figures-aggregator/index.ts',
+  outboundStream: 'functions/outbound-stream/index.ts',
+  outboundSender: 'functions/outbound-sender/index.ts',
 } as const;

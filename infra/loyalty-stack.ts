@@ -17,6 +17,7 @@ import { DISPOSABLE_STAGE, type StageSettings } from './stage-settings.ts';
 import { ERASURE_AGE_LIMIT, WebhookIntake } from './webhook-intake.ts';
 import { DataExports } from './data-exports.ts';
 import { FiguresAggregator } from './figures-aggregator.ts';
+import { Outbound } from './outbound.ts';
 import { TokenKey } from './token-key.ts';
 import type { TableAccess } from './table-access.ts';
 import { GSI_MEMBERS_OF_SHOP } from '../shared/store/dynamodb/keys.ts';
@@ -182,6 +183,7 @@ export class LoyaltyStack extends Stack {
       description: `Shopify app credentials for the loyalty service (${settings.stage}): JSON {"apiSecret": "…", "apiKey": "…"}. Put the real values in after the first deploy.`,
       generateSecretString: {
         secretStringTemplate: JSON.stringify({ apiKey: SECRET_PLACEHOLDER_API_KEY }),
+  readonly outbound: Outbound;
         generateStringKey: 'apiSecret',
         excludePunctuation: true,
         passwordLength: 40,
@@ -256,6 +258,8 @@ export class LoyaltyStack extends Stack {
         Webhook: { queue: this.intake.queue, deadLetterQueue: this.intake.deadLetterQueue, message: 'A webhook', consumer: 'the processor', maxAge: OLDEST_MESSAGE_AGE_LIMIT },
         ShopRedact: { queue: this.intake.shopRedactQueue, deadLetterQueue: this.intake.shopRedactDeadLetterQueue, message: 'A shop/redact', consumer: 'the shop eraser', maxAge: ERASURE_AGE_LIMIT },
       },
+    // Metafields, Flow triggers and loyalty events, off the same stream (its second reader).
+    this.outbound = new Outbound(this, 'Outbound', { settings, table, appSecret: this.appSecret, tokenKey: this.tokenKey });
       streams: {
         Figures: { consumer: this.figures.function, deadLetterQueue: this.figures.deadLetterQueue, feeds: "the program's figures", maxIteratorAge: Duration.minutes(5) },
       },
@@ -266,10 +270,16 @@ export class LoyaltyStack extends Stack {
     new CfnOutput(this, 'AppProxyUrl', { value: `${this.httpApi.url}proxy`, description: 'The App Proxy "Proxy URL" in the Shopify app settings' });
     new CfnOutput(this, 'AppSecretArn', { value: this.appSecret.secretArn, description: 'Put the real {"apiSecret", "apiKey"} here' });
     new CfnOutput(this, 'TableName', { value: table.tableName });
+        OutboundStream: this.outbound.streamConsumer,
+        OutboundSender: this.outbound.sender,
     new CfnOutput(this, 'ExportBucketName', { value: this.dataExports.bucket.bucketName, description: 'customers/data_request exports, kept 30 days' });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.intake.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'ShopRedactDeadLetterQueueUrl', { value: this.intake.shopRedactDeadLetterQueue.queueUrl, description: 'shop/redact deliveries the shop eraser failed five times' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+        Outbound: { queue: this.outbound.queue, deadLetterQueue: this.outbound.deadLetterQueue, message: 'A metafield sync or loyalty event', consumer: 'the outbound sender', maxAge: OLDEST_MESSAGE_AGE_LIMIT, tries: 'ten' },
     new CfnOutput(this, 'EventBusName', { value: this.messages.bus.eventBusName, description: 'Customer messages as events (source "loyalty"): add a rule here to forward them' });
   }
 }
+        Outbound: { consumer: this.outbound.streamConsumer, deadLetterQueue: this.outbound.streamDeadLetterQueue, feeds: 'customer metafields and loyalty events', maxIteratorAge: Duration.minutes(5) },
+    new CfnOutput(this, 'OutboundEventBusName', { value: this.outbound.bus.eventBusName, description: 'Loyalty events (source "loyalty.events"): add a rule here to forward them' });
+    new CfnOutput(this, 'OutboundDeadLetterQueueUrl', { value: this.outbound.deadLetterQueue.queueUrl, description: 'Metafield syncs and events the outbound sender failed ten times' });

@@ -33,6 +33,8 @@ export const ITEM_KINDS = {
   figures: 'FIGURES#',
   /** `RATE#{shop}#…`: storefront rate-limit windows. */
   rate: 'RATE#',
+  /** `OUTBOUND#{shop}#…`: the outbound pipeline's metafield sync windows and event markers (TTL). */
+  outbound: 'OUTBOUND#',
 } as const;
 
 export type ItemKind = keyof typeof ITEM_KINDS;

@@ -56,15 +56,15 @@ describe('alarms', () => {
   });
 
   it('watches every function for errors and throttles', () => {
-    const { intake, api, appPage, scheduledJobs, figures } = synthesized.stack;
+    const { intake, api, appPage, scheduledJobs, figures, outbound } = synthesized.stack;
 
-    for (const fn of [intake.receiver, intake.processor, intake.shopEraser, api, appPage, figures.function, ...scheduledJobs.functions]) {
+    for (const fn of [intake.receiver, intake.processor, intake.shopEraser, api, appPage, figures.function, outbound.streamConsumer, outbound.sender, ...scheduledJobs.functions]) {
       const name = { Ref: functionLogicalId(fn) };
       expect(alarmOn('Errors', name)).toHaveLength(1);
       expect(alarmOn('Throttles', name)).toHaveLength(1);
     }
-    // Two for each of the two queues, two for the table's stream and two for each function: the count the README prices.
-    expect(alarms).toHaveLength(2 * 2 + 2 + (6 + scheduledJobs.functions.length) * 2);
+    // Two for each of the three queues, two for each of the table's two stream readers and two for each function: the count the README prices.
+    expect(alarms).toHaveLength(3 * 2 + 2 * 2 + (8 + scheduledJobs.functions.length) * 2);
   });
 
   it('notifies the topic when an alarm fires and when it clears, and stays quiet without data', () => {

@@ -24,16 +24,16 @@ describe('the functions', () => {
   let all: LoyaltyFunction[];
   beforeAll(() => {
     synthesized = synthesize({ context: { stage: 'prod', logRetentionDays: '90' }, bundle: true });
-    const { intake, api, appPage, scheduledJobs, figures } = synthesized.stack;
+    const { intake, api, appPage, scheduledJobs, figures, outbound } = synthesized.stack;
     const remind = scheduledJobs.functions.find((fn) => fn.node.id === 'Remind')!;
     functions = { receiver: intake.receiver, processor: intake.processor, shopEraser: intake.shopEraser, api, remind };
-    all = [intake.receiver, intake.processor, intake.shopEraser, api, appPage, figures.function, ...scheduledJobs.functions];
+    all = [intake.receiver, intake.processor, intake.shopEraser, api, appPage, figures.function, outbound.streamConsumer, outbound.sender, ...scheduledJobs.functions];
   });
 
   const properties = (fn: LoyaltyFunction) => synthesized.template.findResources('AWS::Lambda::Function')[functionLogicalId(fn)]?.Properties as FunctionProperties;
 
-  it('are the six the stack needs (receiver, processor, shop eraser, API, admin page, figures aggregator) and one for each scheduled job, and no more', () => {
-    synthesized.template.resourceCountIs('AWS::Lambda::Function', 6 + synthesized.stack.scheduledJobs.functions.length);
+  it('are the eight the stack needs (receiver, processor, shop eraser, API, admin page, figures aggregator, outbound stream consumer and sender) and one for each scheduled job, and no more', () => {
+    synthesized.template.resourceCountIs('AWS::Lambda::Function', 8 + synthesized.stack.scheduledJobs.functions.length);
     expect(new Set(all).size).toBe(all.length);
   });
 
@@ -138,7 +138,8 @@ describe('the functions', () => {
       expect(statements.flatMap((statement) => [statement.Action].flat()).filter((action) => action.includes('*'))).toEqual([]);
       // ListStreams takes no resource but "*" (Lambda lists the table's streams with it); nothing else may.
       const onEverything = statements.filter((statement) => [statement.Resource].flat().includes('*')).flatMap((statement) => [statement.Action].flat());
-      expect(onEverything).toEqual(fn === synthesized.stack.figures.function ? ['dynamodb:ListStreams'] : []);
+      const streamReaders = [synthesized.stack.figures.function, synthesized.stack.outbound.streamConsumer];
+      expect(onEverything).toEqual(streamReaders.includes(fn) ? ['dynamodb:ListStreams'] : []);
     }
   });
 

@@ -129,7 +129,8 @@ describe('customer messages', () => {
   });
 
   it('go on a bus of the stage\'s own', () => {
-    synthesized.template.resourceCountIs('AWS::Events::EventBus', 1);
+    // The other bus is the outbound events' (infra/outbound.ts).
+    synthesized.template.resourceCountIs('AWS::Events::EventBus', 2);
     synthesized.template.hasResourceProperties('AWS::Events::EventBus', { Name: 'loyalty-prod' });
   });
 
