@@ -27,6 +27,7 @@ const SCOPE_OF_OPERATION: Record<string, string> = {
   discountCodeFreeShippingCreate: 'write_discounts',
   codeDiscountNodeByCode: 'write_discounts', // write_ includes read_
   storeCreditAccountCredit: 'write_store_credit_account_transactions',
+  metafieldsSet: 'write_customers', // the access that changes the owner (customers; the shop's own app metafields need none)
 };
 
 /** The Admin GraphQL operations the service's code sends (mutation and query names in shared/shopify). */
@@ -72,7 +73,24 @@ describe('shopify.app.toml', () => {
     const operations = operationsInCode();
     expect(operations).toEqual(expect.arrayContaining(['discountCodeBasicCreate', 'discountCodeFreeShippingCreate', 'codeDiscountNodeByCode']));
     for (const operation of operations) needed.add(SCOPE_OF_OPERATION[operation]!);
+    // A write_ scope includes its read_ scope: asking for both would be one too many.
+    for (const scope of [...needed]) if (scope.startsWith('write_')) needed.delete(scope.replace(/^write_/, 'read_'));
 
     expect(String(config.access_scopes.scopes).split(',').sort()).toEqual([...needed].sort());
+  });
+
+  it('declares the loyalty metafields the service writes, each with the type it writes, readable on the storefront', async () => {
+    const { memberMetafields } = await import('../../shared/stream/member-metafields.ts');
+    const { newShop } = await import('../../shared/earning/shops.ts');
+    const now = new Date('2026-06-01T00:00:00Z');
+    const member = { shop: 's', customerId: '1', enrolledAt: now.toISOString(), balance: 0, consumed: 0, pending: 0, lifetimeEarned: 0, spendByOrder: {}, tier: 'Bronze', tierAsOf: now.toISOString() };
+    const written = memberMetafields(newShop('s.myshopify.com', now), member, [], now);
+    const declared = config.customer.metafields.app as Record<string, { type: string; access: { storefront: string; customer_account: string } }>;
+    expect(Object.keys(declared).sort()).toEqual(written.map(({ key }) => key).sort());
+    for (const { key, type } of written) {
+      expect(declared[key]!.type).toBe(type);
+      expect(declared[key]!.access).toMatchObject({ storefront: 'public_read', customer_account: 'read' });
+    }
+    expect(config.shop.metafields.app.program).toMatchObject({ type: 'json', access: { storefront: 'public_read' } });
   });
 });
