@@ -48,4 +48,5 @@ export const lambdaEntries = {
   figuresAggregator: 'functions/figures-aggregator/index.ts',
   outboundStream: 'functions/outbound-stream/index.ts',
   outboundSender: 'functions/outbound-sender/index.ts',
+  reconcile: 'functions/reconcile/index.ts',
 } as const;

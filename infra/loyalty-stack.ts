@@ -12,7 +12,7 @@ import { CustomerMessages, mailEnvironment } from './customer-messages.ts';
 import { LoyaltyFunction } from './loyalty-function.ts';
 import { LoyaltyHttpApi, WEBHOOK_PATH } from './loyalty-http-api.ts';
 import { LoyaltyTable } from './loyalty-table.ts';
-import { DUE_LOTS_TABLE_ACCESS, EXPORT_DATA_TABLE_ACCESS, ISSUE_COUPONS_TABLE_ACCESS, REMIND_TABLE_ACCESS, ScheduledJobs, TIERS_TABLE_ACCESS, WINBACK_TABLE_ACCESS, type ScheduledJob } from './scheduled-jobs.ts';
+import { DUE_LOTS_TABLE_ACCESS, EXPORT_DATA_TABLE_ACCESS, ISSUE_COUPONS_TABLE_ACCESS, RECONCILE_TABLE_ACCESS, REMIND_TABLE_ACCESS, ScheduledJobs, TIERS_TABLE_ACCESS, WINBACK_TABLE_ACCESS, type ScheduledJob } from './scheduled-jobs.ts';
 import { DISPOSABLE_STAGE, type StageSettings } from './stage-settings.ts';
 import { ERASURE_AGE_LIMIT, WebhookIntake } from './webhook-intake.ts';
 import { DataExports } from './data-exports.ts';
@@ -124,6 +124,22 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
     grant: (fn, { table, exportBucket }) => {
       fn.grantTable(table, EXPORT_DATA_TABLE_ACCESS);
       fn.grantObjectPut(exportBucket, 'exports/');
+    },
+  },
+  {
+    // Reads back each shop's orders updated since its checkpoint (a missed webhook costs nothing),
+    // and takes the history import a step further (bulk export of the year before installation,
+    // then its orders). Opens the shop's sealed Admin API token and refreshes it when expired.
+    name: 'Reconcile',
+    entry: lambdaEntries.reconcile,
+    scheduleExpression: 'rate(1 hour)',
+    timeout: DAILY_JOB_TIMEOUT,
+    readsSecrets: true,
+    environment: ({ appSecret, tokenKey }) => ({ APP_SECRET_ARN: appSecret.secretArn, ...tokenKey.environment }),
+    grant: (fn, { table, appSecret, tokenKey }) => {
+      fn.grantTable(table, RECONCILE_TABLE_ACCESS);
+      fn.grantSecretRead(appSecret);
+      tokenKey.grantUse(fn);
     },
   },
 ];

@@ -134,6 +134,21 @@ export const EXPORT_DATA_TABLE_ACCESS: TableAccess = {
   write: ['member'],
 };
 
+/**
+ * `reconcile` (`importHistory`, then `reconcileOrders`): the active shops (Query on GSI2, `SHOPS`,
+ * then BatchGetItem); each shop's history import and checkpoint, read and saved (GetItem and PutItem
+ * on `SHOP#{shop}` / `JOB#history`, `JOB#reconcile`); per order read back from Shopify, what the
+ * webhook processor's earning does: the shop, member, order, lots and coupons read (GetItem,
+ * BatchGetItem, Query in the member's partition) and one transaction of the shop, member, lots,
+ * ledger, order and coupon uses (`SHOP#`, `MEMBER#`, `ORDER#`, `COUPON#`). The Admin API client reads
+ * the shop's token item and writes it back when it renews it (`SHOP#`). Never the due index.
+ */
+export const RECONCILE_TABLE_ACCESS: TableAccess = {
+  read: ['GetItem', 'BatchGetItem', 'Query'],
+  queryIndexes: [GSI_MEMBERS_OF_SHOP],
+  write: ['shop', 'member', 'order', 'coupon'],
+};
+
 export interface ScheduledJobsProps {
   readonly settings: StageSettings;
   readonly jobs: readonly ScheduledJob[];

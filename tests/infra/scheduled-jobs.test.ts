@@ -15,6 +15,7 @@ const TABLE_ACTIONS: Record<string, string[]> = {
   Winback: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
   Tiers: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
   ExportData: ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+  Reconcile: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
 };
 
 describe('the jobs the service runs', () => {
@@ -33,7 +34,7 @@ describe('the jobs the service runs', () => {
     busArn = { 'Fn::GetAtt': [logicalId(synthesized.stack.messages.bus.node.defaultChild as CfnElement), 'Arn'] };
   });
 
-  it('are seven, each on its own schedule (UTC): the draining ones often enough that a run stopped early is gone on soon', () => {
+  it('are eight, each on its own schedule (UTC): the draining ones often enough that a run stopped early is gone on soon', () => {
     const expressions = Object.fromEntries(
       synthesized.stack.scheduledJobs.schedules.map((schedule) => {
         const properties = synthesized.template.findResources('AWS::Scheduler::Schedule')[logicalId(schedule.node.defaultChild as CfnElement)]?.Properties as { ScheduleExpression: string; Description: string };
@@ -41,7 +42,7 @@ describe('the jobs the service runs', () => {
       }),
     );
 
-    synthesized.template.resourceCountIs('AWS::Scheduler::Schedule', 7);
+    synthesized.template.resourceCountIs('AWS::Scheduler::Schedule', 8);
     expect(expressions).toEqual({
       IssueCoupons: 'rate(5 minutes)',
       ExportData: 'rate(15 minutes)',
@@ -51,6 +52,7 @@ describe('the jobs the service runs', () => {
       Remind: 'cron(0/15 9-11 * * ? *)',
       Winback: 'cron(0/15 10-12 * * ? *)',
       Tiers: 'rate(1 hour)',
+      Reconcile: 'rate(1 hour)',
     });
   });
 
@@ -79,6 +81,16 @@ describe('the jobs the service runs', () => {
       [...TABLE_ACTIONS.IssueCoupons!, 'kms:Decrypt', 'kms:Encrypt', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'].sort(),
     );
     expect(environment('IssueCoupons')).not.toHaveProperty('EVENT_BUS_NAME');
+  });
+
+  it('let Reconcile use the table\'s items, the app secret and the token key (the shops\' Admin API tokens), from its own entry, and nothing else', () => {
+    const actions = allowedActions(synthesized.template, job('Reconcile'));
+
+    expect(actions.filter((action) => !action.startsWith('logs:'))).toEqual(
+      [...TABLE_ACTIONS.Reconcile!, 'kms:Decrypt', 'kms:Encrypt', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'].sort(),
+    );
+    expect(SCHEDULED_JOBS.find((scheduled) => scheduled.name === 'Reconcile')?.entry).toBe('functions/reconcile/index.ts');
+    expect(environment('Reconcile')).not.toHaveProperty('EVENT_BUS_NAME');
   });
 
   it('let ExportData use the table\'s items and put objects under the export bucket\'s exports/ prefix, and nothing else', () => {

@@ -58,7 +58,7 @@ describe('the app secret', () => {
     synthesized.template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain' });
   });
 
-  it('is readable by the receiver, the API, the admin page (its key), the two jobs that sign unsubscribe links and the coupon outbox (which renews access tokens), which get its ARN, and by nothing else', () => {
+  it('is readable by the receiver, the API, the admin page (its key), the two jobs that sign unsubscribe links, the coupon outbox and the reconciliation (which renew access tokens), which get its ARN, and by nothing else', () => {
     const secretId = logicalId(synthesized.stack.appSecret.node.defaultChild as CfnElement);
     const policies = Object.values(synthesized.template.findResources('AWS::IAM::Policy'));
 
@@ -66,8 +66,8 @@ describe('the app secret', () => {
     const withArn = Object.values(synthesized.template.findResources('AWS::Lambda::Function')).filter((fn) => JSON.stringify(fn.Properties.Environment.Variables.APP_SECRET_ARN) === JSON.stringify({ Ref: secretId }));
 
     const roleOf = (fn: { role: { node: { defaultChild?: unknown } } }) => JSON.stringify([{ Ref: logicalId(fn.role.node.defaultChild as CfnElement) }]);
-    const jobs = synthesized.stack.scheduledJobs.functions.filter((fn) => ['Remind', 'Winback', 'IssueCoupons'].includes(fn.node.id));
+    const jobs = synthesized.stack.scheduledJobs.functions.filter((fn) => ['Remind', 'Winback', 'IssueCoupons', 'Reconcile'].includes(fn.node.id));
     expect(readers.sort()).toEqual([roleOf(synthesized.stack.intake.receiver), roleOf(synthesized.stack.api), roleOf(synthesized.stack.appPage), ...jobs.map(roleOf)].sort());
-    expect(withArn).toHaveLength(6);
+    expect(withArn).toHaveLength(7);
   });
 });

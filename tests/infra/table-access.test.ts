@@ -107,6 +107,7 @@ describe('who may do what with the table', () => {
       Winback: { reads: ['GetItem'], queriesTable: false, indexes: [GSI_BY_EXPIRY], writes: ['member'] },
       Tiers: { reads: ['BatchGetItem', 'GetItem', 'Query'], queriesTable: true, indexes: [GSI_MEMBERS_OF_SHOP], writes: ['shop', 'member'] },
       ExportData: { reads: ['BatchGetItem', 'Query'], queriesTable: true, indexes: [GSI_BY_EXPIRY], writes: ['member'] },
+      Reconcile: { reads: ['BatchGetItem', 'GetItem', 'Query'], queriesTable: true, indexes: [GSI_MEMBERS_OF_SHOP], writes: ['shop', 'member', 'order', 'coupon'] },
     };
     const job = (name: string) => {
       const found = synthesized.stack.scheduledJobs.functions.find((fn) => fn.node.id === name);
@@ -115,7 +116,7 @@ describe('who may do what with the table', () => {
     };
     const queried = (fn: LoyaltyFunction) => tableStatements(fn).filter((statement) => actionsOf(statement).includes('dynamodb:Query')).flatMap((statement) => [statement.Resource].flat());
 
-    it('are the seven jobs, each with rights of its own', () => {
+    it('are the eight jobs, each with rights of its own', () => {
       expect(synthesized.stack.scheduledJobs.functions.map((fn) => fn.node.id).sort()).toEqual(Object.keys(JOBS).sort());
     });
 

@@ -26,11 +26,11 @@ describe('the token key', () => {
     synthesized.template.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true, Description: Match.stringLikeRegexp('Shopify Admin API tokens') }, DeletionPolicy: 'Retain' });
   });
 
-  it('may be used to decrypt only by the API (token exchange) and the coupon outbox (refresh and use)', () => {
+  it('may be used to decrypt only by the API (token exchange), the coupon outbox and the reconciliation (refresh and use)', () => {
     const decrypting = all.filter((fn) => kmsActionsOnKey(fn).includes('kms:Decrypt')).map((fn) => fn.node.id);
 
-    expect(decrypting.sort()).toEqual(['Api', 'IssueCoupons']);
-    for (const fn of all.filter((fn) => !['Api', 'IssueCoupons'].includes(fn.node.id))) expect(kmsActionsOnKey(fn)).toEqual([]);
+    expect(decrypting.sort()).toEqual(['Api', 'IssueCoupons', 'Reconcile']);
+    for (const fn of all.filter((fn) => !['Api', 'IssueCoupons', 'Reconcile'].includes(fn.node.id))) expect(kmsActionsOnKey(fn)).toEqual([]);
     expect(kmsActionsOnKey(synthesized.stack.api).sort()).toEqual(['kms:Decrypt', 'kms:Encrypt']);
   });
 

@@ -20,6 +20,8 @@ import { newShop } from '../../shared/earning/shops.ts';
 import { parseProgram } from '../../shared/program/program.ts';
 import { paidOrder } from '../support/fixtures.ts';
 import { proxyQuery, SECRET, API_KEY, SHOP, webhookRequest } from '../support/http.ts';
+import { startFakeShopifyAdmin } from '../support/fake-shopify-admin.ts';
+import { addFakeOrders, sampleOrder } from '../support/fake-shopify-orders.ts';
 
 interface SentMessage {
   QueueUrl: string;
@@ -111,7 +113,7 @@ const context = { functionName: 'test', awsRequestId: randomUUID(), getRemaining
 const jobContext = { ...context, getRemainingTimeInMillis: () => 14 * 60_000 } as Context;
 
 /** The scheduled jobs, by the name of their function in the stack. */
-const JOB_NAMES = ['IssueCoupons', 'Expire', 'Activate', 'Remind', 'Winback', 'Tiers', 'ExportData'] as const;
+const JOB_NAMES = ['IssueCoupons', 'Expire', 'Activate', 'Remind', 'Winback', 'Tiers', 'ExportData', 'Reconcile'] as const;
 type JobName = (typeof JOB_NAMES)[number];
 type Acting = 'processor' | 'shopEraser' | 'api' | JobName;
 
@@ -400,6 +402,31 @@ describe('the Lambda entries', () => {
     } finally {
       vi.useRealTimers();
       aws.close();
+    }
+  });
+  it('runs the reconciliation (history import, then missed orders) within the rights the stack gives it', async () => {
+    const shop = 'reconcile-shop.myshopify.com';
+    const fake = await startFakeShopifyAdmin();
+    const orders = addFakeOrders(fake);
+    orders.pollsToComplete = 1;
+    vi.stubEnv('SHOPIFY_ADMIN_URL', fake.url);
+    vi.stubEnv('SHOPIFY_ADMIN_ACCESS_TOKENS', JSON.stringify({ [shop]: fake.token }));
+    try {
+      await table.store.ensureShop(newShop(shop, new Date(), 'USD'));
+      const { handler } = (await import('../../functions/reconcile/index.ts')) as { handler: (event: unknown, context: Context) => Promise<any> };
+      // The first run dates the shop's history (nothing in it) and starts and finishes its import.
+      const installed = await as('Reconcile', () => handler(undefined, jobContext));
+      // An order paid after that, whose webhook never came.
+      const at = new Date(Date.now() + 1000).toISOString();
+      orders.put(sampleOrder({ id: 3301, customerId: 3301, createdAt: at, subtotal: '42.00' }));
+      const reconciled = await as('Reconcile', () => handler(undefined, jobContext));
+
+      expect(installed.history).toMatchObject({ started: expect.any(Number), failed: 0 });
+      expect(reconciled.orders).toMatchObject({ applied: 1, failed: 0, rejected: [] });
+      expect(await table.store.getMember(shop, '3301')).toMatchObject({ balance: 42 });
+      expect(rights.denied).toEqual([]);
+    } finally {
+      await fake.close();
     }
   });
 });
