@@ -28,7 +28,11 @@ const SCOPE_OF_OPERATION: Record<string, string> = {
   codeDiscountNodeByCode: 'write_discounts', // write_ includes read_
   storeCreditAccountCredit: 'write_store_credit_account_transactions',
   metafieldsSet: 'write_customers', // the access that changes the owner (customers; the shop's own app metafields need none)
+  orders: 'read_orders',
+  bulkOperationRunQuery: 'read_orders',
 };
+/** Scopes an operation needs besides its own: the history import reads a year of orders, past the 60 days `read_orders` sees. */
+const MORE_SCOPES_OF_OPERATION: Record<string, string[]> = { bulkOperationRunQuery: ['read_all_orders'] };
 
 /** The Admin GraphQL operations the service's code sends (mutation and query names in shared/shopify). */
 function operationsInCode(): string[] {
@@ -72,7 +76,7 @@ describe('shopify.app.toml', () => {
     }
     const operations = operationsInCode();
     expect(operations).toEqual(expect.arrayContaining(['discountCodeBasicCreate', 'discountCodeFreeShippingCreate', 'codeDiscountNodeByCode']));
-    for (const operation of operations) needed.add(SCOPE_OF_OPERATION[operation]!);
+    for (const operation of operations) for (const scope of [SCOPE_OF_OPERATION[operation]!, ...(MORE_SCOPES_OF_OPERATION[operation] ?? [])]) needed.add(scope);
     // A write_ scope includes its read_ scope: asking for both would be one too many.
     for (const scope of [...needed]) if (scope.startsWith('write_')) needed.delete(scope.replace(/^write_/, 'read_'));
 
