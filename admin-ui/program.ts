@@ -189,6 +189,26 @@ export async function programScreen(root: HTMLElement) {
         h('div', { class: 'row' }, field('Codes valid for (days)', numberInput('coupons.validityDays', { step: '1' })), field('Code prefix', textInput('coupons.prefix', true), 'Up to 8 of A–Z and 2–9')),
       ),
       section('Win-back', 'winback', h('div', { class: 'row' }, field('Fading after (times the usual interval)', numberInput('winback.factor')), field('From this many orders', numberInput('winback.minOrders', { step: '1' })))),
+      section(
+        'Order history',
+        'history',
+        h('p', { class: 'muted' }, 'At installation the orders of the year before are imported: they always count toward tiers and the figures.'),
+        (() => {
+          const id = uid('history-earn');
+          return h(
+            'div',
+            { class: 'row' },
+            h('input', {
+              type: 'checkbox',
+              id,
+              'data-path': 'history.importedOrdersEarnPoints',
+              checked: Boolean(draft.history?.importedOrdersEarnPoints),
+              onchange: (event: Event) => setAt(draft, 'history.importedOrdersEarnPoints', (event.target as HTMLInputElement).checked),
+            }),
+            h('label', { for: id }, 'Imported orders also earn points'),
+          );
+        })(),
+      ),
       h('div', { class: 'row' }, h('button', { type: 'submit', class: 'primary' }, 'Save program'), h('span', { class: 'muted' }, `Version ${settings.version}${settings.active ? '' : ' · not active'}`)),
     );
   };

@@ -177,6 +177,21 @@ describe.runIf(runs)('the store owner’s admin, in Chromium', () => {
     await page.context().close();
   });
 
+  it('lets the store owner choose whether imported orders earn points', async () => {
+    const { page } = await openAdmin('#/program');
+    const earns = page.getByRole('checkbox', { name: 'Imported orders also earn points' });
+
+    expect(await earns.isChecked()).toBe(false);
+    await earns.check();
+    await page.getByRole('button', { name: 'Save program' }).click();
+    await page.getByText(/Saved: the program is at version \d+/).waitFor();
+
+    const token = await sessionToken({ at: new Date(NOW) });
+    const saved = (await (await service.app.request('/admin/program', { headers: { authorization: `Bearer ${token}` } })).json()) as { program: { history: unknown } };
+    expect(saved.program.history).toEqual({ importedOrdersEarnPoints: true });
+    await page.context().close();
+  });
+
   it('shows a member with their coupon, adjusts their points and explains a refusal', async () => {
     const { page } = await openAdmin('#/members');
     await page.getByRole('link', { name: '2002' }).click();
