@@ -69,6 +69,52 @@ describe('reconciliation', () => {
     expect(activity.entries.filter((entry: { orderId?: string }) => entry.orderId === '102')).toHaveLength(1);
   });
 
+  it('gives a reconciled order exactly what its webhooks give: taxes included, a gift card, a refund', async () => {
+    // Prepare: the same order and refund, by webhook in one shop's service and only in Shopify for the other.
+    const byWebhook = await testService(INSTALL, { env });
+    await byWebhook.webhook('customers/create', { id: 1, email: 'first@example.com', created_at: INSTALL, updated_at: INSTALL });
+    const set = (amount: string) => ({ shop_money: { amount, currency_code: 'USD' } });
+    const at = '2026-05-01T10:00:00Z';
+    const webhookOrder = {
+      ...paidOrder({ id: 601, customerId: 7601, subtotal: '130.00', at, taxesIncluded: true }),
+      line_items: [
+        { id: 1, price: '55.00', price_set: set('55.00'), quantity: 2, gift_card: false, discount_allocations: [{ amount: '10.00', amount_set: set('10.00') }], tax_lines: [{ price: '16.67', price_set: set('16.67') }] },
+        { id: 2, price: '30.00', price_set: set('30.00'), quantity: 1, gift_card: true, discount_allocations: [], tax_lines: [] },
+      ],
+    };
+    const webhookRefund = { id: 9601, order_id: 601, created_at: '2026-05-01T12:00:00Z', processed_at: '2026-05-01T12:00:00Z', refund_line_items: [{ subtotal: 50, subtotal_set: set('50.00'), total_tax: 8.33, total_tax_set: set('8.33'), line_item: { gift_card: false } }] };
+    await byWebhook.webhook('orders/paid', webhookOrder);
+    await byWebhook.webhook('refunds/create', webhookRefund);
+    orders.put({
+      ...sampleOrder({
+        id: 601,
+        customerId: 7601,
+        createdAt: at,
+        updatedAt: '2026-05-01T12:00:00Z',
+        status: 'PARTIALLY_REFUNDED',
+        subtotal: '130.00',
+        taxesIncluded: true,
+        lines: [
+          { price: '55.00', quantity: 2, discount: '10.00', tax: '16.67' },
+          { price: '30.00', giftCard: true },
+        ],
+        refunds: [{ id: 9601, createdAt: '2026-05-01T12:00:00Z', lines: [{ subtotal: '50.00', tax: '8.33' }] }],
+      }),
+      customer: { id: 'gid://shopify/Customer/7601', createdAt: at, updatedAt: at, firstName: null, lastName: null, defaultEmailAddress: { emailAddress: 'ann@example.com', marketingState: 'SUBSCRIBED', marketingUpdatedAt: null }, defaultPhoneNumber: null },
+    });
+
+    // Act
+    await service.job('reconcile', DAY_AFTER);
+
+    // Assess: (130 - 30 gift card - 16.67 tax) = 83 points, less (50 - 8.33) / 83.33 of them.
+    const viaWebhook = await byWebhook.member('7601');
+    const viaReconciliation = await service.member('7601');
+    expect(viaReconciliation).toEqual(viaWebhook);
+    expect(viaReconciliation.balance).toBe(42);
+    const activity = async (of: Service) => (await json(await of.proxy('/member/activity', { customerId: '7601' }))).entries.map(({ recordedAt: _r, ...entry }: Record<string, unknown>) => entry);
+    expect(await activity(service)).toEqual(await activity(byWebhook));
+  });
+
   it('recovers refunds and cancellations the webhooks missed', async () => {
     await service.webhook('orders/paid', paidOrder({ id: 201, customerId: 7101, subtotal: '100.00', at: '2026-05-01T10:00:00Z' }));
     await service.webhook('orders/paid', paidOrder({ id: 202, customerId: 7101, subtotal: '50.00', at: '2026-05-01T10:30:00Z' }));
