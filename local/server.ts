@@ -92,12 +92,13 @@ export function createLocalApp(options: LocalAppOptions) {
     activeLots: (shop: string, customerId: string) => store.activeLots(shop, customerId),
   });
   const graphql = adminGraphqlFromEnv(env, accessTokens);
+  const shopifyReachable = adminUrl !== undefined || Object.keys(accessTokenOverrides(env)).length > 0;
   const outbound = new LocalOutboundQueue(
     {
       store: outboundStore,
       getShop: (shop) => store.getShop(shop),
-      metafields: new ShopifyMetafields(graphql),
-      flow: new FlowTriggers(graphql),
+      // Without SHOPIFY_ADMIN_URL or a token given, there is no Shopify to write to: events still reach /dev/events.
+      ...(shopifyReachable ? { metafields: new ShopifyMetafields(graphql), flow: new FlowTriggers(graphql) } : {}),
       bus: events,
       programValue: publicProgram,
       log: { info: (message, attributes) => logger.info(message, attributes ?? {}), warn: (message, attributes) => logger.warn(message, attributes ?? {}), error: (message, attributes) => logger.error(message, attributes ?? {}) },

@@ -50,7 +50,8 @@ export interface OutboundSenderDeps {
     getMember(shop: string, customerId: string): Promise<Member | undefined>;
     activeLots(shop: string, customerId: string): Promise<Lot[]>;
   };
-  metafields: MetafieldsWriter;
+  /** Absent where no Shopify is reachable (`npm start` without `SHOPIFY_ADMIN_URL` or tokens): syncs write nothing. */
+  metafields?: MetafieldsWriter;
   flow?: FlowTriggerSender;
   bus?: OutboundEventBus;
   /** The public program as the storefront answers it (`GET /proxy/program`). */
@@ -106,8 +107,8 @@ async function sendForShop(domain: string, work: OutboundWork[], deps: OutboundS
   const fail = (item: OutboundWork, failure: { afterMs: number; reason: string }) => result.failed.push({ id: idOf(item), afterMs: failure.afterMs, reason: failure.reason });
 
   const programWork = work.filter((item) => item.kind === 'program');
-  const memberWork = work.filter((item) => item.kind === 'member');
-  if (programWork.length || memberWork.length) {
+  const memberWork = deps.metafields ? work.filter((item) => item.kind === 'member') : [];
+  if (deps.metafields && (programWork.length || memberWork.length)) {
     const failure = await syncProgram(shop, deps, now);
     // A program change retries; a member batch only checks, and the next one checks again.
     if (failure) for (const item of programWork) fail(item, failure);
@@ -120,7 +121,7 @@ async function sendForShop(domain: string, work: OutboundWork[], deps: OutboundS
 async function syncProgram(shop: Shop, deps: OutboundSenderDeps, now: Date): Promise<{ afterMs: number; reason: string } | undefined> {
   const version = `${shop.programVersion}:${shop.currency ?? ''}`;
   if ((await deps.store.programWritten(shop.shop)) === version) return undefined;
-  const outcome = await deps.metafields.setOnShop(shop, [{ key: PROGRAM_METAFIELD_KEY, type: 'json', value: JSON.stringify(deps.programValue(shop)) }]);
+  const outcome = await deps.metafields!.setOnShop(shop, [{ key: PROGRAM_METAFIELD_KEY, type: 'json', value: JSON.stringify(deps.programValue(shop)) }]);
   if (outcome.kind === 'retry') {
     deps.log.warn('outbound: the program metafield was not written; tried again later', { shop: shop.shop, reason: outcome.reason });
     return outcome;
@@ -174,7 +175,7 @@ async function syncMembers(
     let chunk = writes.slice(start, start + MEMBERS_PER_CALL);
     // A refused member makes Shopify set nothing: the call goes again without them, once.
     for (let round = 0; round < 2 && chunk.length; round++) {
-      const outcome = await deps.metafields.set(shop, chunk.map(({ ownerId, values }) => ({ ownerId, values })));
+      const outcome = await deps.metafields!.set(shop, chunk.map(({ ownerId, values }) => ({ ownerId, values })));
       if (outcome.kind === 'retry') {
         deps.log.warn('outbound: member metafields not written; tried again later', { shop: shop.shop, members: chunk.length, reason: outcome.reason, afterMs: outcome.afterMs });
         for (const { item } of chunk) fail(item, outcome);

@@ -76,7 +76,7 @@ describe('customer metafields from the change stream', () => {
     expect(service.outboundQueue.pending()).not.toContainEqual(expect.objectContaining({ customerId }));
   });
 
-  it('logs a member Shopify refuses for good, does not retry it, and still writes the others', async () => {
+  it('does not retry a member Shopify refuses for good, and still writes the others (the call is atomic: sent again without them)', async () => {
     const refused = newCustomer();
     const accepted = newCustomer();
     metafields.unknownOwners.add(gid(refused));
@@ -153,5 +153,20 @@ describe('customer metafields from the change stream', () => {
     expect(service.events.list()).toEqual(events);
     expect(flow.received.length).toBe(triggers);
     expect(metafields.writes.length).toBe(writes);
+  });
+});
+
+describe('the outbound pipeline without a Shopify to reach (npm start without SHOPIFY_ADMIN_URL or tokens)', () => {
+  it('publishes events to GET /dev/events, newest first, and leaves no metafield work waiting', async () => {
+    const local = await testService('2026-06-01T12:00:00Z', { outbound: true, env: {} });
+    const order = (id: number, at: string) => paidOrder({ id, customerId: 31, subtotal: '40.00', at });
+    expect((await local.webhook('orders/paid', order(1, '2026-06-01T10:00:00Z'))).status).toBe(200);
+    expect((await local.webhook('orders/paid', order(2, '2026-06-01T11:00:00Z'))).status).toBe(200);
+    await local.outbound();
+
+    const { events } = await json(await local.app.request('/dev/events'));
+    const earned = events.filter((event: { type: string }) => event.type === 'points_earned');
+    expect(earned.map((event: { data: { orderId: string } }) => event.data.orderId)).toEqual(['2', '1']);
+    expect(local.outboundQueue.pending()).toEqual([]);
   });
 });
