@@ -61,14 +61,15 @@ export function adminRoutes(deps: ApiDeps) {
       if (error instanceof TokenRefusedError) throw new HttpProblem(401, error.type, error.message);
       throw error;
     }
-    // Installation: the shop's order history (the year before now) is dated and queued for import.
-    if (!historyBegun.has(user.shop)) {
-      await beginHistoryImport(deps.store, user.shop, now);
-      historyBegun.add(user.shop);
-    }
     c.set('user', user);
     c.set('now', now);
     await next();
+    // Installation: the shop's order history (the year before now) is dated and queued for import,
+    // after its first answered request (a refused one writes nothing).
+    if (c.res.status < 300 && !historyBegun.has(user.shop)) {
+      await beginHistoryImport(deps.store, user.shop, now);
+      historyBegun.add(user.shop);
+    }
   });
 
   const shopOf = async (domain: string, now: Date): Promise<Shop> => (await deps.store.getShop(domain)) ?? newShop(domain, now);
