@@ -22,7 +22,7 @@ import { LocalOutboundQueue } from './outbound-queue.ts';
 import { ShopifyMetafields } from '../shared/shopify/metafields.ts';
 import { FlowTriggers } from '../shared/shopify/flow-triggers.ts';
 import { MemoryEventBus } from '../shared/stream/memory-event-bus.ts';
-import { adminGraphqlFromEnv } from '../shared/shopify/admin-config.ts';
+import { adminGraphqlFromEnv, recentTokens } from '../shared/shopify/admin-config.ts';
 import { DynamoDbOutboundStore } from '../shared/store/dynamodb/outbound.ts';
 import { publicProgram } from '../shared/http/views.ts';
 
@@ -91,7 +91,8 @@ export function createLocalApp(options: LocalAppOptions) {
     getMember: (shop: string, customerId: string) => store.getMember(shop, customerId),
     activeLots: (shop: string, customerId: string) => store.activeLots(shop, customerId),
   });
-  const graphql = adminGraphqlFromEnv(env, accessTokens);
+  const outboundTokens = recentTokens(accessTokens, 10_000);
+  const graphql = adminGraphqlFromEnv(env, outboundTokens);
   const shopifyReachable = adminUrl !== undefined || Object.keys(accessTokenOverrides(env)).length > 0;
   const outbound = new LocalOutboundQueue(
     {
@@ -100,6 +101,7 @@ export function createLocalApp(options: LocalAppOptions) {
       // Without SHOPIFY_ADMIN_URL or a token given, there is no Shopify to write to: events still reach /dev/events.
       ...(shopifyReachable ? { metafields: new ShopifyMetafields(graphql), flow: new FlowTriggers(graphql) } : {}),
       bus: events,
+      accessReady: async (shop) => (await outboundTokens.accessToken(shop.shop)) !== undefined,
       programValue: publicProgram,
       log: { info: (message, attributes) => logger.info(message, attributes ?? {}), warn: (message, attributes) => logger.warn(message, attributes ?? {}), error: (message, attributes) => logger.error(message, attributes ?? {}) },
     },

@@ -10,7 +10,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { publicProgram } from '../../shared/http/views.ts';
 import { EventBridgeEventBus } from '../../shared/notify/eventbridge-event-bus.ts';
-import { adminGraphqlFromEnv } from '../../shared/shopify/admin-config.ts';
+import { adminGraphqlFromEnv, recentTokens } from '../../shared/shopify/admin-config.ts';
 import { FlowTriggers } from '../../shared/shopify/flow-triggers.ts';
 import { ShopifyMetafields } from '../../shared/shopify/metafields.ts';
 import { DynamoDbOutboundStore } from '../../shared/store/dynamodb/outbound.ts';
@@ -23,7 +23,9 @@ import { createStore, dynamoDbClient } from '../runtime/store.ts';
 
 const store = createStore();
 const queue = new SqsWorkQueue(new SQSClient({}), requiredEnv('OUTBOUND_QUEUE_URL'));
-const graphql = adminGraphqlFromEnv(process.env, createAccessTokens());
+// A batch's calls for one shop read (and open) its token once.
+const tokens = recentTokens(createAccessTokens());
+const graphql = adminGraphqlFromEnv(process.env, tokens);
 const deps: OutboundSenderDeps = {
   store: Object.assign(new DynamoDbOutboundStore(dynamoDbClient(), requiredEnv('TABLE_NAME')), {
     getShop: (shop: string) => store.getShop(shop),
@@ -37,6 +39,7 @@ const deps: OutboundSenderDeps = {
     eventBusName: requiredEnv('OUTBOUND_EVENT_BUS_NAME'),
     onFailure: (failure) => logger.warn('outbound: the event bus refused events', failure),
   }),
+  accessReady: async (shop) => (await tokens.accessToken(shop.shop)) !== undefined,
   programValue: publicProgram,
   log: { info: (message, attributes) => logger.info(message, attributes ?? {}), warn: (message, attributes) => logger.warn(message, attributes ?? {}), error: (message, attributes) => logger.error(message, attributes ?? {}) },
 };

@@ -61,11 +61,33 @@ export function orderSourceFromEnv(env: Record<string, string | undefined>, toke
  * `SHOPIFY_ADMIN_ACCESS_TOKENS`), at `SHOPIFY_ADMIN_URL` when set: one per process, so the clients
  * built on it (metafields, Flow triggers) share each shop's cost bucket.
  */
-export function adminGraphqlFromEnv(env: Record<string, string | undefined>, tokens: ShopAccessTokens): AdminGraphql {
+export function adminGraphqlFromEnv(env: Record<string, string | undefined>, tokens: Pick<ShopAccessTokens, 'accessToken' | 'refused'>): AdminGraphql {
   const base = adminBaseUrl(env);
   return new AdminGraphql({
     accessToken: (shop) => tokens.accessToken(shop.shop),
     onTokenRefused: (shop, token, status) => tokens.refused(shop, token, status),
     ...(base ? { endpoint: () => base } : {}),
   });
+}
+
+/**
+ * The shops' tokens, each kept for `keepMs` once read (a batch of Admin API calls for one shop
+ * reads its token item and opens it once, not once a call); a refused token is forgotten at once.
+ * Tokens are renewed a minute before they expire, so a few seconds' keeping never hands out a dead one.
+ */
+export function recentTokens(tokens: Pick<ShopAccessTokens, 'accessToken' | 'refused'>, keepMs = 10_000, now: () => number = Date.now): Pick<ShopAccessTokens, 'accessToken' | 'refused'> {
+  const kept = new Map<string, { token: Promise<string | undefined>; until: number }>();
+  return {
+    accessToken(shop) {
+      const hit = kept.get(shop);
+      if (hit && hit.until > now()) return hit.token;
+      const token = tokens.accessToken(shop);
+      kept.set(shop, { token, until: now() + keepMs });
+      return token;
+    },
+    async refused(shop, accessToken, status) {
+      kept.delete(shop);
+      await tokens.refused(shop, accessToken, status);
+    },
+  };
 }

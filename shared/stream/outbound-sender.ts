@@ -54,6 +54,12 @@ export interface OutboundSenderDeps {
   metafields?: MetafieldsWriter;
   flow?: FlowTriggerSender;
   bus?: OutboundEventBus;
+  /**
+   * Whether the shop has a working Admin API token. Without one (the admin never opened the app,
+   * or must again) metafields and Flow are skipped rather than retried for hours into the
+   * dead-letter queue: the next change writes the present once there is a token.
+   */
+  accessReady?: (shop: Shop) => Promise<boolean>;
   /** The public program as the storefront answers it (`GET /proxy/program`). */
   programValue: (shop: Shop) => unknown;
   log: OutboundLog;
@@ -105,6 +111,11 @@ async function sendForShop(domain: string, work: OutboundWork[], deps: OutboundS
     return;
   }
   const fail = (item: OutboundWork, failure: { afterMs: number; reason: string }) => result.failed.push({ id: idOf(item), afterMs: failure.afterMs, reason: failure.reason });
+  if (deps.accessReady && !(await deps.accessReady(shop))) {
+    deps.log.info('outbound: the shop has no working Admin API token (its admin must open the app); metafields and Flow skipped, events published', { shop: domain, messages: work.length });
+    await sendEvents(shop, work.filter((item) => item.kind === 'event'), { ...deps, flow: undefined }, now, fail);
+    return;
+  }
 
   const programWork = work.filter((item) => item.kind === 'program');
   const memberWork = deps.metafields ? work.filter((item) => item.kind === 'member') : [];
@@ -198,7 +209,7 @@ async function syncMembers(
 
 type EventWork = Extract<OutboundWork, { kind: 'event' }>;
 
-async function sendEvents(shop: Shop, work: EventWork[], deps: OutboundSenderDeps, now: Date, fail: (item: OutboundWork, failure: { afterMs: number; reason: string }) => void): Promise<void> {
+async function sendEvents(shop: Shop, work: EventWork[], deps: Omit<OutboundSenderDeps, 'flow'> & { flow?: FlowTriggerSender | undefined }, now: Date, fail: (item: OutboundWork, failure: { afterMs: number; reason: string }) => void): Promise<void> {
   if (!work.length) return;
   const failed = new Set<EventWork>();
   const retry = async (item: EventWork, destination: string, failure: { afterMs?: number; reason?: string }) => {

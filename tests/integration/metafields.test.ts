@@ -123,6 +123,19 @@ describe('customer metafields from the change stream', () => {
     expect(metafields.writesFor(gid(customerId))).toBe(2);
   });
 
+  it('skips metafields and Flow for a shop without an Admin API token (nothing waits to be retried), and still publishes its events', async () => {
+    const other = 'no-token-shop.myshopify.com';
+    later(60_000);
+    const calls = fake.calls.length;
+    const response = await service.webhook('orders/paid', paidOrder({ id: nextOrder++, customerId: 5, subtotal: '30.00', at: new Date(clockAt - 60_000).toISOString() }), { shop: other });
+    expect(response.status).toBe(200);
+    await service.outbound();
+
+    expect(fake.calls.length).toBe(calls);
+    expect(service.outboundQueue.pending()).not.toContainEqual(expect.objectContaining({ shop: other }));
+    expect(service.events.list()).toContainEqual(expect.objectContaining({ shop: other, type: 'points_earned', customerId: '5' }));
+  });
+
   it('sends no event twice to Flow or the bus, and writes nothing again, when the stream is read again from its start', async () => {
     const customerId = newCustomer();
     later(60_000);
