@@ -50,7 +50,7 @@ export class LocalStreamPoller {
   }
 
   /** Polls every `intervalMs` until `stop()`; a failed pass is logged and tried again. */
-  start(intervalMs = 250, onError: (error: unknown) => void = (error) => console.error('figures: stream pass failed', error)): void {
+  start(intervalMs = 250, onError: (error: unknown) => void = (error) => console.error('stream: a pass failed (figures or outbound); tried again', error)): void {
     const tick = () => {
       this.timer = setTimeout(() => void this.drain().catch(onError).finally(() => this.timer && tick()), intervalMs);
       this.timer.unref();
