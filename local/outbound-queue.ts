@@ -48,7 +48,8 @@ export class LocalOutboundQueue implements StreamConsumer {
       }
     });
     const now = this.clock().getTime();
-    for (const work of await workOfChanges(sources, this.deps.getShop)) this.queued.push({ id: randomUUID(), work, visibleAt: now, receives: 0 });
+    const onEventsError = (source: { kind: string; shop: string }, error: unknown) => this.deps.log.error('outbound: the events of a change could not be derived; none sent for it', { kind: source.kind, shop: source.shop, error: String(error) });
+    for (const work of await workOfChanges(sources, this.deps.getShop, onEventsError)) this.queued.push({ id: randomUUID(), work, visibleAt: now, receives: 0 });
   }
 
   /** Sends every message due now, batch after batch, until none is left that is due. */

@@ -26,7 +26,11 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
       return undefined;
     }
   });
-  const work = await workOfChanges(sources, (shop) => store.getShop(shop));
+  const work = await workOfChanges(
+    sources,
+    (shop) => store.getShop(shop),
+    (source, error) => logger.error('outbound: the events of a change could not be derived; none sent for it', { kind: source.kind, shop: source.shop, error }),
+  );
   const notSent = await queue.send(work.map((item) => ({ work: item })));
   if (notSent.length) throw new Error(`outbound: the queue did not take ${notSent.length} of ${work.length} work items; the batch comes again`);
   logger.info('outbound work queued', { records: event.Records.length, work: work.length, members: work.filter((item) => item.kind === 'member').length, events: work.filter((item) => item.kind === 'event').length });

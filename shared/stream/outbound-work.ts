@@ -109,13 +109,24 @@ export function byShop<T extends OutboundWork>(work: readonly T[]): Map<string, 
  * The work of a batch of stream changes, with each shop read once (events read the shop's program;
  * a shop record carries its own).
  */
-export async function workOfChanges(sources: readonly (OutboundSource | undefined)[], getShop: (shop: string) => Promise<Shop | undefined>): Promise<OutboundWork[]> {
+export async function workOfChanges(
+  sources: readonly (OutboundSource | undefined)[],
+  getShop: (shop: string) => Promise<Shop | undefined>,
+  /** Told of a change whose events could not be derived (it still syncs): one bad record must not stop the shard. */
+  onEventsError: (source: OutboundSource, error: unknown) => void = () => {},
+): Promise<OutboundWork[]> {
   const shops = new Map<string, Shop | undefined>();
   for (const source of sources) if (source && source.kind !== 'shop' && !shops.has(source.shop)) shops.set(source.shop, undefined);
   await Promise.all([...shops.keys()].map(async (domain) => shops.set(domain, await getShop(domain))));
   return outboundWorkOf(sources, (source) => {
     const shop = source.kind === 'shop' ? source.after : shops.get(source.shop);
-    return shop ? eventsOf(source, shop) : [];
+    if (!shop) return [];
+    try {
+      return eventsOf(source, shop);
+    } catch (error) {
+      onEventsError(source, error);
+      return [];
+    }
   });
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { newShop } from '../../shared/earning/shops.ts';
 import type { Lot, Member } from '../../shared/ledger/types.ts';
 import { memberMetafields, metafieldsFingerprint, pointsExpiring } from '../../shared/stream/member-metafields.ts';
-import { memberSyncDecision, movesMetafields, outboundWorkOf, workOfMessageBody, workMessageBody, type OutboundSource } from '../../shared/stream/outbound-work.ts';
+import { memberSyncDecision, movesMetafields, outboundWorkOf, workOfChanges, workOfMessageBody, workMessageBody, type OutboundSource } from '../../shared/stream/outbound-work.ts';
 import type { OutboundEvent } from '../../shared/stream/outbound.ts';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
@@ -110,6 +110,14 @@ describe('the work of a stream batch', () => {
       { kind: 'program', shop: shop.shop },
       { kind: 'event', event },
     ]);
+  });
+
+  it('tells of a change whose events cannot be derived and goes on with the rest of the batch', async () => {
+    const broken = { kind: 'ledger', shop: shop.shop, customerId: '9', entry: undefined } as unknown as OutboundSource;
+    const errors: string[] = [];
+    const work = await workOfChanges([broken, source('1', undefined, { balance: 10 })], async () => shop, (failed) => errors.push(failed.kind));
+    expect(errors).toEqual(['ledger']);
+    expect(work).toEqual([{ kind: 'member', shop: shop.shop, customerId: '1' }]);
   });
 
   it('reads back the work from a queue message, and nothing from a body that is no work', () => {
