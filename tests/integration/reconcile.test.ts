@@ -115,6 +115,17 @@ describe('reconciliation', () => {
     expect(await activity(service)).toEqual(await activity(byWebhook));
   });
 
+  it('reads the line items of an order past what a page holds (a gift card on line 55 earns nothing)', async () => {
+    const lines = Array.from({ length: 60 }, (_, i) => (i === 54 ? { price: '40.00', giftCard: true } : { price: '1.00' }));
+    orders.put(sampleOrder({ id: 701, customerId: 7701, createdAt: '2026-05-01T10:00:00Z', subtotal: '99.00', lines }));
+
+    const run = await service.job('reconcile', DAY_AFTER);
+
+    expect(run.orders).toMatchObject({ orders: 1, applied: 1 });
+    expect(fake.calls.filter((call) => call.query.includes('query orderLineItems')).map((call) => call.variables)).toEqual([{ id: 'gid://shopify/Order/701', after: '50' }]);
+    expect((await service.member('7701')).balance).toBe(59); // 99 less the 40.00 gift card
+  });
+
   it('recovers refunds and cancellations the webhooks missed', async () => {
     await service.webhook('orders/paid', paidOrder({ id: 201, customerId: 7101, subtotal: '100.00', at: '2026-05-01T10:00:00Z' }));
     await service.webhook('orders/paid', paidOrder({ id: 202, customerId: 7101, subtotal: '50.00', at: '2026-05-01T10:30:00Z' }));
