@@ -183,6 +183,7 @@ export class LoyaltyStack extends Stack {
   readonly scheduledJobs: ScheduledJobs;
   readonly alarms: Alarms;
   readonly figures: FiguresAggregator;
+  readonly outbound: Outbound;
 
   constructor(scope: Construct, id: string, props: LoyaltyStackProps) {
     super(scope, id, props);
@@ -199,7 +200,6 @@ export class LoyaltyStack extends Stack {
       description: `Shopify app credentials for the loyalty service (${settings.stage}): JSON {"apiSecret": "…", "apiKey": "…"}. Put the real values in after the first deploy.`,
       generateSecretString: {
         secretStringTemplate: JSON.stringify({ apiKey: SECRET_PLACEHOLDER_API_KEY }),
-  readonly outbound: Outbound;
         generateStringKey: 'apiSecret',
         excludePunctuation: true,
         passwordLength: 40,
@@ -258,6 +258,8 @@ export class LoyaltyStack extends Stack {
 
     // The program's figures, off the table's change stream (never in a webhook's transaction).
     this.figures = new FiguresAggregator(this, 'Figures', { settings, table });
+    // Metafields, Flow triggers and loyalty events, off the same stream (its second reader).
+    this.outbound = new Outbound(this, 'Outbound', { settings, table, appSecret: this.appSecret, tokenKey: this.tokenKey });
 
     this.alarms = new Alarms(this, 'Alarms', {
       settings,
@@ -268,16 +270,18 @@ export class LoyaltyStack extends Stack {
         Api: this.api,
         AppPage: this.appPage,
         FiguresAggregator: this.figures.function,
+        OutboundStream: this.outbound.streamConsumer,
+        OutboundSender: this.outbound.sender,
         ...Object.fromEntries(this.scheduledJobs.functions.map((fn) => [fn.node.id, fn])),
       },
       queues: {
         Webhook: { queue: this.intake.queue, deadLetterQueue: this.intake.deadLetterQueue, message: 'A webhook', consumer: 'the processor', maxAge: OLDEST_MESSAGE_AGE_LIMIT },
+        Outbound: { queue: this.outbound.queue, deadLetterQueue: this.outbound.deadLetterQueue, message: 'A metafield sync or loyalty event', consumer: 'the outbound sender', maxAge: OLDEST_MESSAGE_AGE_LIMIT, tries: 'ten' },
         ShopRedact: { queue: this.intake.shopRedactQueue, deadLetterQueue: this.intake.shopRedactDeadLetterQueue, message: 'A shop/redact', consumer: 'the shop eraser', maxAge: ERASURE_AGE_LIMIT },
       },
-    // Metafields, Flow triggers and loyalty events, off the same stream (its second reader).
-    this.outbound = new Outbound(this, 'Outbound', { settings, table, appSecret: this.appSecret, tokenKey: this.tokenKey });
       streams: {
         Figures: { consumer: this.figures.function, deadLetterQueue: this.figures.deadLetterQueue, feeds: "the program's figures", maxIteratorAge: Duration.minutes(5) },
+        Outbound: { consumer: this.outbound.streamConsumer, deadLetterQueue: this.outbound.streamDeadLetterQueue, feeds: 'customer metafields and loyalty events', maxIteratorAge: Duration.minutes(5) },
       },
     });
 
@@ -286,16 +290,12 @@ export class LoyaltyStack extends Stack {
     new CfnOutput(this, 'AppProxyUrl', { value: `${this.httpApi.url}proxy`, description: 'The App Proxy "Proxy URL" in the Shopify app settings' });
     new CfnOutput(this, 'AppSecretArn', { value: this.appSecret.secretArn, description: 'Put the real {"apiSecret", "apiKey"} here' });
     new CfnOutput(this, 'TableName', { value: table.tableName });
-        OutboundStream: this.outbound.streamConsumer,
-        OutboundSender: this.outbound.sender,
     new CfnOutput(this, 'ExportBucketName', { value: this.dataExports.bucket.bucketName, description: 'customers/data_request exports, kept 30 days' });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.intake.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'ShopRedactDeadLetterQueueUrl', { value: this.intake.shopRedactDeadLetterQueue.queueUrl, description: 'shop/redact deliveries the shop eraser failed five times' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
-        Outbound: { queue: this.outbound.queue, deadLetterQueue: this.outbound.deadLetterQueue, message: 'A metafield sync or loyalty event', consumer: 'the outbound sender', maxAge: OLDEST_MESSAGE_AGE_LIMIT, tries: 'ten' },
     new CfnOutput(this, 'EventBusName', { value: this.messages.bus.eventBusName, description: 'Customer messages as events (source "loyalty"): add a rule here to forward them' });
-  }
-}
-        Outbound: { consumer: this.outbound.streamConsumer, deadLetterQueue: this.outbound.streamDeadLetterQueue, feeds: 'customer metafields and loyalty events', maxIteratorAge: Duration.minutes(5) },
     new CfnOutput(this, 'OutboundEventBusName', { value: this.outbound.bus.eventBusName, description: 'Loyalty events (source "loyalty.events"): add a rule here to forward them' });
     new CfnOutput(this, 'OutboundDeadLetterQueueUrl', { value: this.outbound.deadLetterQueue.queueUrl, description: 'Metafield syncs and events the outbound sender failed ten times' });
+  }
+}

@@ -58,7 +58,7 @@ describe('the app secret', () => {
     synthesized.template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain' });
   });
 
-  it('is readable by the receiver, the API, the admin page (its key), the two jobs that sign unsubscribe links, the coupon outbox and the reconciliation (which renew access tokens), which get its ARN, and by nothing else', () => {
+  it('is readable by the receiver, the API, the admin page (its key), the two jobs that sign unsubscribe links, the coupon outbox, the reconciliation and the outbound sender (which renew access tokens), which get its ARN, and by nothing else', () => {
     const secretId = logicalId(synthesized.stack.appSecret.node.defaultChild as CfnElement);
     const policies = Object.values(synthesized.template.findResources('AWS::IAM::Policy'));
 
@@ -67,7 +67,7 @@ describe('the app secret', () => {
 
     const roleOf = (fn: { role: { node: { defaultChild?: unknown } } }) => JSON.stringify([{ Ref: logicalId(fn.role.node.defaultChild as CfnElement) }]);
     const jobs = synthesized.stack.scheduledJobs.functions.filter((fn) => ['Remind', 'Winback', 'IssueCoupons', 'Reconcile'].includes(fn.node.id));
-    expect(readers.sort()).toEqual([roleOf(synthesized.stack.intake.receiver), roleOf(synthesized.stack.api), roleOf(synthesized.stack.appPage), ...jobs.map(roleOf)].sort());
-    expect(withArn).toHaveLength(7);
+    expect(readers.sort()).toEqual([roleOf(synthesized.stack.intake.receiver), roleOf(synthesized.stack.api), roleOf(synthesized.stack.appPage), ...jobs.map(roleOf), roleOf(synthesized.stack.outbound.sender)].sort());
+    expect(withArn).toHaveLength(8);
   });
 });

@@ -238,8 +238,8 @@ describe('the item kinds', () => {
       stats: statsKeys('a', 'gauge').map((key) => key.PK),
       figures: [figureMarkKey('000000000000000000001').PK],
       rate: [ratePartition],
-    };
       outbound: [outboundMemberKey('a', '1').PK, outboundProgramKey('a').PK, outboundEventKey('a', 'points_earned:a:1:x', 'flow').PK],
+    };
 
     expect(Object.keys(written).sort()).toEqual([...ALL_ITEM_KINDS].sort());
     for (const kind of ALL_ITEM_KINDS) for (const partition of written[kind]) expect(partition.startsWith(ITEM_KINDS[kind])).toBe(true);

@@ -21,8 +21,8 @@ describe('webhook intake', () => {
   });
 
   it('parks a message that failed five times in a dead-letter queue, one for each of the two queues', () => {
-    // The intake's four; the fifth is the figures aggregator's dead-letter queue (figures.test.ts).
-    synthesized.template.resourceCountIs('AWS::SQS::Queue', 5);
+    // The intake's four; the fifth is the figures aggregator's dead-letter queue (figures.test.ts), the other three the outbound pipeline's (outbound.test.ts).
+    synthesized.template.resourceCountIs('AWS::SQS::Queue', 8);
     const queues = synthesized.template.findResources('AWS::SQS::Queue');
 
     const redrive = (id: string) => queues[id]?.Properties.RedrivePolicy;
@@ -74,8 +74,8 @@ describe('webhook intake', () => {
   });
 
   it('feeds the processor from the queue and lets it report failed messages one by one', () => {
-    // The two queues', and the table stream's (figures.test.ts).
-    synthesized.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
+    // The two queues', the table stream's (figures.test.ts), and the outbound stream's and queue's (outbound.test.ts).
+    synthesized.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 5);
     synthesized.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
       FunctionName: { Ref: functionLogicalId(synthesized.stack.intake.processor) },
