@@ -10,6 +10,15 @@ type Setup = {
   accessToken: { status: 'ok' | 'missing' | 'needs-reauth' | 'override'; expiresAt?: string };
   webhooks: { topic: string; lastDeliveryAt: string | null }[];
   mail: { configured: boolean; sender?: string; configurationSet?: string };
+  history?: { from: string; until: string; state: 'queued' | 'exporting' | 'importing' | 'done' | 'given-up'; lastError?: string };
+};
+
+const HISTORY: Record<NonNullable<Setup['history']>['state'], { ok: boolean | 'warn'; label: string; what: string }> = {
+  queued: { ok: 'warn', label: 'Queued', what: 'Shopify is asked for the orders within the hour (the app needs its access to your shop first).' },
+  exporting: { ok: 'warn', label: 'Shopify is exporting', what: 'Shopify is preparing the orders; the app reads them as soon as they are ready.' },
+  importing: { ok: 'warn', label: 'Importing', what: 'The orders are being counted toward tiers and figures; large shops take a few hours.' },
+  done: { ok: true, label: 'Imported', what: 'Tiers, lifetime spend and the figures include these orders.' },
+  'given-up': { ok: false, label: 'Not imported', what: 'Shopify could not export the orders after several tries; tiers count the orders since installation. Contact the service operator.' },
 };
 
 const badge = (ok: boolean | 'warn', text: string) => h('span', { class: `badge ${ok === 'warn' ? 'warn' : ok ? 'ok' : 'bad'}` }, text);
@@ -48,6 +57,13 @@ export async function setupScreen(root: HTMLElement) {
         : h('p', {}, badge('warn', `${silent.length} never delivered`), ' Topics that have never arrived may simply not have happened yet (no refund so far). If orders are placed but no points appear, the webhook subscriptions are missing: deploy the app’s configuration again (shopify app deploy) so Shopify subscribes them.'),
       table(['Topic', 'Last delivery'], setup.webhooks.map((w) => [w.topic, w.lastDeliveryAt ? dateTime(w.lastDeliveryAt) : badge('warn', 'never')]), 'Webhook topics and their last delivery'),
     ),
+    setup.history
+      ? card(
+          'Order history',
+          h('p', {}, badge(HISTORY[setup.history.state]?.ok ?? 'warn', HISTORY[setup.history.state]?.label ?? setup.history.state), ` Orders from ${dateTime(setup.history.from)} to ${dateTime(setup.history.until)}.`),
+          h('p', {}, HISTORY[setup.history.state]?.what ?? ''),
+        )
+      : null,
     card(
       'Mail',
       setup.mail.configured

@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import type { SessionUser } from '../shopify/session-token.ts';
 import type { AccessTokenStatus } from '../shopify/access-tokens.ts';
 import { EARNING_TOPICS, PRIVACY_TOPICS } from '../shopify/webhook-events.ts';
+import { historyStatus, type HistoryStatus } from '../jobs/history-import.ts';
 import type { ApiDeps } from './deps.ts';
 
 type SetupEnv = { Variables: { user: SessionUser; now: Date } };
@@ -18,14 +19,17 @@ export interface SetupView {
   accessToken: AccessTokenStatus;
   webhooks: { topic: string; lastDeliveryAt: string | null }[];
   mail: { configured: boolean; sender?: string; configurationSet?: string };
+  /** The import of the year of orders before installation, once it has begun. */
+  history?: HistoryStatus;
 }
 
 export function setupRoutes(deps: ApiDeps) {
   return new Hono<SetupEnv>().get('/setup', async (c) => {
     const { shop } = c.get('user');
-    const [accessToken, deliveries] = await Promise.all([
+    const [accessToken, deliveries, history] = await Promise.all([
       deps.accessTokens ? deps.accessTokens.status(shop) : ({ status: 'missing' } as const),
       deps.deliveryLog ? deps.deliveryLog.lastDeliveries(shop) : [],
+      historyStatus(deps.store, shop),
     ]);
     const last = new Map(deliveries.map((delivery) => [delivery.topic, delivery.lastDeliveryAt]));
     const { senderEmail, configurationSet } = deps.mail ?? {};
@@ -33,6 +37,7 @@ export function setupRoutes(deps: ApiDeps) {
       accessToken,
       webhooks: SUBSCRIBED_TOPICS.map((topic) => ({ topic, lastDeliveryAt: last.get(topic) ?? null })),
       mail: { configured: Boolean(senderEmail), ...(senderEmail ? { sender: senderEmail } : {}), ...(configurationSet ? { configurationSet } : {}) },
+      ...(history ? { history } : {}),
     };
     return c.json(view);
   });

@@ -72,6 +72,25 @@ export async function beginHistoryImport(store: LoyaltyStore, shop: string, now:
   return true;
 }
 
+/** What the Setup screen shows of a shop's history import. */
+export interface HistoryStatus {
+  /** The orders created in `[from, until)` are the shop's history. */
+  from: string;
+  until: string;
+  /** `queued` until Shopify's export starts; `exporting` until its file is read; `given-up` after repeated failed exports. */
+  state: 'queued' | 'exporting' | 'importing' | 'done' | 'given-up';
+  lastError?: string;
+}
+
+export async function historyStatus(store: LoyaltyStore, shop: string): Promise<HistoryStatus | undefined> {
+  const progress = await store.jobProgress(shop, HISTORY_JOB);
+  if (!progress) return undefined;
+  const state: HistoryState = progress.cursor ? (JSON.parse(progress.cursor) as HistoryState) : { line: 0, starts: 0 };
+  const until = new Date(progress.pass);
+  const phase: HistoryStatus['state'] = progress.done ? (state.starts >= MAX_STARTS && state.lastError ? 'given-up' : 'done') : !state.operationId ? 'queued' : state.line > 0 ? 'importing' : 'exporting';
+  return { from: addDays(until, -HISTORY_DAYS).toISOString(), until: until.toISOString(), state: phase, ...(state.lastError && phase !== 'done' ? { lastError: state.lastError } : {}) };
+}
+
 /** Where a shop's history ends: orders created before it are imported history. Undefined until the import has begun. */
 export async function historyBoundary(store: LoyaltyStore, shop: string): Promise<string | undefined> {
   return (await store.jobProgress(shop, HISTORY_JOB))?.pass;

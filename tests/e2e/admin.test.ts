@@ -243,10 +243,14 @@ describe.runIf(runs)('the store owner’s admin, in Chromium', () => {
   });
 
   it('renders the setup, or says plainly that the service does not report it', async () => {
+    // The admin has been opened before (any answered request): the shop is installed.
+    await service.app.request('/admin/program', { headers: { authorization: `Bearer ${await sessionToken({ at: new Date(NOW) })}` } });
     const { page } = await openAdmin('#/setup');
 
     await page.locator('main section.card').first().waitFor();
     expect(await page.locator('main').innerText()).toMatch(/Access to your shop[\s\S]*Webhooks[\s\S]*Mail|does not report its setup yet/);
+    // The admin was opened: the year of orders before it is queued for import.
+    expect(await page.locator('main').innerText()).toMatch(/Order history\s+Queued Orders from/);
     await page.context().close();
   });
 

@@ -55,9 +55,14 @@ afterAll(() => fake?.close());
 
 describe('the history import', () => {
   it('sets tiers and figures from a year of orders, with no points by default', async () => {
+    const queued = (await json(await admin('/setup'))).history;
     const started = await service.job('import', INSTALL);
+    const exporting = (await json(await admin('/setup'))).history;
     const done = await service.job('import', '2026-06-01T00:05:00Z');
 
+    expect(queued).toEqual({ from: daysBefore(365), until: '2026-06-01T00:00:00.000Z', state: 'queued' });
+    expect(exporting.state).toBe('exporting');
+    expect((await json(await admin('/setup'))).history.state).toBe('done');
     expect(started).toMatchObject({ started: 1, waiting: 1, orders: 0 });
     expect(done).toMatchObject({ orders: 6, rejected: [], finished: 1, more: false }); // the guest's too (it earns nothing)
     expect([...orders.bulk.values()][0]!.query).toContain(`created_at:>='${daysBefore(365)}' AND created_at:<'2026-06-01T00:00:00.000Z'`);
