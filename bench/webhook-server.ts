@@ -31,6 +31,9 @@ const { app, stream } = createLocalApp({
   logger: new Logger({ serviceName: 'loyalty-bench', logLevel: 'SILENT' }),
   // No coupons are issued by orders/paid without tier rewards; nothing calls Shopify.
   discounts: { issue: async () => ({ kind: 'retry', afterMs: 60_000, reason: 'bench' }) },
+  // The outbound pipeline (metafields, Flow, events) runs in two other functions in the cloud; here
+  // its marker writes would be metered as the webhook's own.
+  outbound: false,
 });
 stream.start(Number(process.env.BENCH_POLL_MS ?? 250));
 
