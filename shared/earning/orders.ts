@@ -251,13 +251,13 @@ function settle(ctx: OrderContext, order: Order, member: Member | undefined, lot
   // A cancellation of a paid order takes it out of the member's orders (a payment delivered after
   // its cancellation never counted it).
   if (cause.id === 'cancel' && ctx.order?.paid) next = withoutOrderStats(next, paid.at, ctx.program);
-  const reward = tierReward(ctx, next, paid.currency);
+  const reward = tierReward(ctx, next, paid.currency, order);
   return {
     member: reward?.member ?? next,
     order: { ...order, reversedPoints: Math.max(order.reversedPoints, reversedTarget), spendCounted: spendTarget },
     lots: changedLot ? [changedLot] : [],
     entries,
-    ...(reward ? { coupons: [reward.coupon] } : {}),
+    ...(reward?.coupon ? { coupons: [reward.coupon] } : {}),
   };
 }
 
@@ -274,12 +274,17 @@ function withOrderSpend(member: Member, order: Order, paid: NonNullable<Order['p
   return withTier({ ...member, spendByOrder: pruneSpend(spendByOrder, asOf) }, asOf, ctx.program, paid.currency);
 }
 
-/** Reaching a tier with a reward grants its coupon, once per tier. */
-function tierReward(ctx: OrderContext, member: Member, currency: string): { member: Member; coupon: Coupon } | undefined {
+/**
+ * Reaching a tier with a reward grants its coupon, once per tier. Imported history that earns no
+ * points puts the member in their tier without one: the tier counts as rewarded, so installing the
+ * app never sends coupons to a year of past customers, nor later for a tier they already held.
+ */
+function tierReward(ctx: OrderContext, member: Member, currency: string, order: Order): { member: Member; coupon?: Coupon } | undefined {
   const tier = ctx.program.tiers.find((candidate) => candidate.name === member.tier);
   if (!tier?.rewardId || !ctx.couponCode || member.tierRewards?.includes(tier.name)) return undefined;
   const reward = ctx.program.rewards.find((candidate) => candidate.id === tier.rewardId);
   if (!reward) return undefined;
+  if (order.paid?.imported && ctx.program.history?.importedOrdersEarnPoints !== true) return { member: { ...member, tierRewards: [...(member.tierRewards ?? []), tier.name] } };
   const coupon = newCoupon({ shop: ctx.shop, program: ctx.program, currency }, member.customerId, reward, reward.kind === 'store_credit' ? randomCreditReference() : ctx.couponCode(), ctx.now, 'tier');
   return { member: { ...member, tierRewards: [...(member.tierRewards ?? []), tier.name] }, coupon };
 }

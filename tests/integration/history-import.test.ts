@@ -91,6 +91,33 @@ describe('the history import', () => {
     expect((await json(await admin('/program'))).program.history).toEqual({ importedOrdersEarnPoints: true });
   });
 
+  it('puts members in their tier without its reward coupon, then and after, unless imported orders earn', async () => {
+    const { program } = await json(await admin('/program'));
+    const tiers = program.tiers.map((tier: { name: string }) => (tier.name === 'Silver' ? { ...tier, rewardId: 'free-shipping' } : tier));
+    expect((await admin('/program', { method: 'PUT', body: JSON.stringify({ ...program, tiers }) })).status).toBe(200);
+
+    await service.job('import', INSTALL);
+    await service.job('import', '2026-06-01T00:05:00Z');
+    // An order after installation, in the tier the history gave.
+    await service.webhook('orders/paid', paidOrder({ id: 71, customerId: 8001, subtotal: '20.00', at: '2026-06-01T08:00:00Z' }));
+
+    expect(await service.store.getMember(SHOP, '8001')).toMatchObject({ tier: 'Silver', tierRewards: ['Silver'] });
+    expect(await service.store.dueCoupons(new Date('2026-07-01T00:00:00Z'), 100)).toEqual([]);
+  });
+
+  it('grants the tier reward coupon from history when imported orders earn', async () => {
+    const { program } = await json(await admin('/program'));
+    const tiers = program.tiers.map((tier: { name: string }) => (tier.name === 'Silver' ? { ...tier, rewardId: 'free-shipping' } : tier));
+    const body = { ...program, tiers, history: { importedOrdersEarnPoints: true } };
+    expect((await admin('/program', { method: 'PUT', body: JSON.stringify(body) })).status).toBe(200);
+
+    await service.job('import', INSTALL);
+    await service.job('import', '2026-06-01T00:05:00Z');
+
+    expect(await service.store.getMember(SHOP, '8001')).toMatchObject({ tier: 'Silver', tierRewards: ['Silver'] });
+    expect(await service.store.dueCoupons(new Date('2026-07-01T00:00:00Z'), 100)).toHaveLength(1);
+  });
+
   it('goes on from the line it stopped at, and adds nothing when run again', async () => {
     await service.job('import', INSTALL); // started
     const source = orderSourceFromEnv(env);
