@@ -19,3 +19,23 @@ export const unlimited: Budget = { remains: () => true };
 export function timeBudget(remainingMs: () => number, marginMs: number): Budget {
   return { remains: () => remainingMs() > marginMs };
 }
+
+/**
+ * Passes (one per shop) take turns a page each: a pass whose `page` says there is more goes to the
+ * back of the line, so one shop's backlog holds up no other. `concurrency` pages at once, until no
+ * pass is left or the budget ends; answers whether passes were left for the next run.
+ */
+export async function inTurns<P>(passes: P[], page: (pass: P) => Promise<boolean>, budget: Budget, concurrency: number): Promise<boolean> {
+  const line = [...passes];
+  const worker = async () => {
+    for (let pass = line.shift(); pass; pass = line.shift()) {
+      if (!budget.remains()) {
+        line.unshift(pass);
+        return;
+      }
+      if (await page(pass)) line.push(pass);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, line.length) }, worker));
+  return line.length > 0;
+}

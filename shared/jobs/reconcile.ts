@@ -15,7 +15,7 @@
 import type { OutboxLog } from '../rewards/outbox.ts';
 import type { OrderSource } from '../shopify/order-feed.ts';
 import type { LoyaltyStore, Shop } from '../store/ports.ts';
-import { unlimited, type Budget } from './budget.ts';
+import { inTurns, unlimited, type Budget } from './budget.ts';
 import { historyBoundary } from './history-import.ts';
 import { logRejected, replayOrder, type RejectedOrder } from './order-replay.ts';
 
@@ -120,17 +120,6 @@ export async function reconcileOrders(store: LoyaltyStore, source: OrderSource, 
   };
 
   // Shops take turns a page each, so one shop's backlog holds up no other.
-  const line: Pass[] = shops.map((shop) => ({ shop }));
-  const worker = async () => {
-    for (let pass = line.shift(); pass; pass = line.shift()) {
-      if (!budget.remains()) {
-        line.unshift(pass);
-        return;
-      }
-      if (await page(pass)) line.push(pass);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(4, line.length) }, worker));
-  if (line.length > 0) run.more = true;
+  if (await inTurns<Pass>(shops.map((shop) => ({ shop })), page, budget, 4)) run.more = true;
   return run;
 }

@@ -22,7 +22,7 @@ import { withTier } from '../earning/members.ts';
 import { FALLBACK_CURRENCY } from '../earning/shops.ts';
 import type { Member } from '../ledger/types.ts';
 import type { LoyaltyStore, Shop } from '../store/ports.ts';
-import { unlimited, type Budget } from './budget.ts';
+import { inTurns, unlimited, type Budget } from './budget.ts';
 import { limiter } from './limiter.ts';
 import { changeMember } from './member-change.ts';
 
@@ -97,17 +97,6 @@ export async function rerateTiers(store: LoyaltyStore, now: Date, options: Tiers
   };
 
   // Shops take turns: one does a page, then goes to the back of the line.
-  const line: Pass[] = shops.map((shop) => ({ shop, started: false }));
-  const worker = async () => {
-    for (let pass = line.shift(); pass; pass = line.shift()) {
-      if (!budget.remains()) {
-        line.unshift(pass);
-        return;
-      }
-      if (await page(pass)) line.push(pass);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, line.length) }, worker));
-  run.more = line.length > 0;
+  run.more = await inTurns<Pass>(shops.map((shop) => ({ shop, started: false })), page, budget, concurrency);
   return run;
 }
