@@ -6,13 +6,11 @@
  * Shopify leaves `sub` out when no customer is signed in or the app may not see customer data:
  * such a token names nobody, and is refused here like a forged one.
  *
- * The signature, algorithm and audience are checked by hono's JWT utilities; the times against the
- * service's own clock (never the machine's), with a little leeway for clock skew.
+ * The signature, audience and times are checked as for the admin's session tokens
+ * (`verifiedClaims`): against the service's own clock, with a little leeway for clock skew.
  */
-import { verify } from 'hono/jwt';
 import { isShopDomain } from '../http/shop-domain.ts';
-
-export const CUSTOMER_SESSION_TOKEN_LEEWAY_S = 10;
+import { verifiedClaims } from './session-token.ts';
 
 /** Any reason a customer account session token is refused; the edge answers 401. */
 export class InvalidCustomerSessionTokenError extends Error {
@@ -35,19 +33,8 @@ export interface CustomerSession {
 const CUSTOMER_GID = /^gid:\/\/shopify\/Customer\/([1-9][0-9]{0,29})$/;
 
 export async function verifyCustomerSessionToken(token: string, secrets: { apiSecret: string; apiKey: string }, now: Date): Promise<CustomerSession> {
-  let payload: Record<string, unknown>;
-  try {
-    payload = (await verify(token, secrets.apiSecret, { alg: 'HS256', aud: secrets.apiKey, exp: false, nbf: false, iat: false })) as Record<string, unknown>;
-  } catch (cause) {
-    throw new InvalidCustomerSessionTokenError('the customer session token is not signed for this app', { cause });
-  }
-  const seconds = now.getTime() / 1000;
-  if (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp) || payload.exp + CUSTOMER_SESSION_TOKEN_LEEWAY_S <= seconds) {
-    throw new InvalidCustomerSessionTokenError('the customer session token has expired');
-  }
-  if (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || !Number.isFinite(payload.nbf) || payload.nbf - CUSTOMER_SESSION_TOKEN_LEEWAY_S > seconds)) {
-    throw new InvalidCustomerSessionTokenError('the customer session token is not valid yet');
-  }
+  const refuse = (detail: string, options?: { cause?: unknown }) => new InvalidCustomerSessionTokenError(detail, options);
+  const payload = await verifiedClaims(token, secrets, now, refuse, 'the customer session token');
   const shop = typeof payload.dest === 'string' ? payload.dest.replace(/^https:\/\//, '') : '';
   if (!isShopDomain(shop)) throw new InvalidCustomerSessionTokenError('the customer session token’s dest is not a shop domain');
   if (payload.sub === undefined) throw new InvalidCustomerSessionTokenError('the customer session token names no customer (no sub): sign in to see your points');

@@ -24,18 +24,33 @@ export interface SessionUser {
   userId: string;
 }
 
-export async function verifySessionToken(token: string, secrets: { apiSecret: string; apiKey: string }, now: Date): Promise<SessionUser> {
+/**
+ * The claims of a JWT signed (HS256) with the app secret for the app key (`aud`), whose `exp` and
+ * `nbf` hold at `now` within the leeway; `refuse(detail)` makes the error thrown otherwise. Shared
+ * by the admin's session tokens and the customer account's.
+ */
+export async function verifiedClaims(
+  token: string,
+  secrets: { apiSecret: string; apiKey: string },
+  now: Date,
+  refuse: (detail: string, options?: { cause?: unknown }) => Error,
+  noun = 'the session token',
+): Promise<Record<string, unknown>> {
   let payload: Record<string, unknown>;
   try {
     payload = (await verify(token, secrets.apiSecret, { alg: 'HS256', aud: secrets.apiKey, exp: false, nbf: false, iat: false })) as Record<string, unknown>;
   } catch (cause) {
-    throw new InvalidSessionTokenError('the session token is not signed for this app', { cause });
+    throw refuse(`${noun} is not signed for this app`, { cause });
   }
   const seconds = now.getTime() / 1000;
-  if (typeof payload.exp !== 'number' || payload.exp + SESSION_TOKEN_LEEWAY_S <= seconds) throw new InvalidSessionTokenError('the session token has expired');
-  if (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || payload.nbf - SESSION_TOKEN_LEEWAY_S > seconds)) {
-    throw new InvalidSessionTokenError('the session token is not valid yet');
-  }
+  const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+  if (!isTime(payload.exp) || payload.exp + SESSION_TOKEN_LEEWAY_S <= seconds) throw refuse(`${noun} has expired`);
+  if (payload.nbf !== undefined && (!isTime(payload.nbf) || payload.nbf - SESSION_TOKEN_LEEWAY_S > seconds)) throw refuse(`${noun} is not valid yet`);
+  return payload;
+}
+
+export async function verifySessionToken(token: string, secrets: { apiSecret: string; apiKey: string }, now: Date): Promise<SessionUser> {
+  const payload = await verifiedClaims(token, secrets, now, (detail, options) => new InvalidSessionTokenError(detail, options));
   const shop = typeof payload.dest === 'string' ? SHOP_URL.exec(payload.dest)?.[1] : undefined;
   if (!shop) throw new InvalidSessionTokenError('the session token’s dest is not a shop (https://<shop>.myshopify.com)');
   if (payload.iss !== `https://${shop}/admin`) throw new InvalidSessionTokenError('the session token’s iss is not the admin of the shop in its dest (https://<shop>.myshopify.com/admin)');
