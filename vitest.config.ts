@@ -10,5 +10,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Two files at a time even on two cores: much of a test's time is spent waiting on DynamoDB
+    // Local (another process), so a second worker fills it (vitest's default is cores - 1).
+    maxWorkers: 2,
   },
 });

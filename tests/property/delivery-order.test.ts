@@ -150,7 +150,7 @@ describe('delivery order', () => {
         }),
       ),
       {
-        numRuns: runs(20),
+        numRuns: runs(10),
         // Always tried first: a cancellation delivered before the payment it cancels.
         examples: [
           [
@@ -179,7 +179,7 @@ describe('delivery order', () => {
           expect(await shopState(shuffled, world)).toEqual(await shopState(inOrder, world));
         }),
       ),
-      { numRuns: runs(15) },
+      { numRuns: runs(8) },
     );
   }, timeLimit(240_000));
 
