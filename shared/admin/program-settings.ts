@@ -4,6 +4,7 @@
  * orders and lots when earned; coupons keep their reward). Every change leaves an audit record:
  * who, when, what.
  */
+import { DEFAULT_REFERRAL_SETTINGS } from '../referrals/settings.ts';
 import { isDeepStrictEqual } from 'node:util';
 import { InvalidProgramError, parseProgram, parseProgramSettings, type Program } from '../program/program.ts';
 import { isPlainObject, type ProgramProblem } from '../program/program-problems.ts';
@@ -11,6 +12,10 @@ import type { LoyaltyStore } from '../store/ports.ts';
 import type { ProgramChange, Shop } from '../store/records.ts';
 import { retryOnConflict } from '../store/retry.ts';
 import { newShop } from '../earning/shops.ts';
+import { lifecycleSettingsOf } from '../lifecycle/settings.ts';
+import { contentKeptFor, noContent } from '../program/content.ts';
+import { DEFAULT_BIRTHDAY_POINTS } from '../birthdays/birthday.ts';
+import { DEFAULT_GUEST_CLAIM_DAYS } from '../earning/guest-claims.ts';
 
 export type { ProgramChange } from '../store/records.ts';
 
@@ -18,14 +23,16 @@ export type { ProgramChange } from '../store/records.ts';
 export interface ProgramSettingsView {
   version: number;
   active: boolean;
+  /** The shop's currency once known (its first order, or its history), which the program's money is in; read-only. */
+  currency: string | null;
   program: Program;
 }
 
 /** The keys of `GET /admin/program`'s answer that a `PUT` may carry back and that are not the store owner's to set. */
-const READ_ONLY_KEYS = ['version', 'active'] as const;
+const READ_ONLY_KEYS = ['version', 'active', 'currency'] as const;
 
 export function programSettingsView(shop: Shop): ProgramSettingsView {
-  return { version: shop.programVersion, active: shop.active, program: currentProgram(shop) };
+  return { version: shop.programVersion, active: shop.active, currency: shop.currency ?? null, program: currentProgram(shop) };
 }
 
 /**
@@ -64,6 +71,12 @@ export async function updateProgram(store: LoyaltyStore, input: { shop: string; 
     const previous = currentProgram(current);
     // An optional section left out keeps the value in force: programs written before it existed stay valid.
     const program: Program = input.program.history === undefined ? { ...input.program, history: previous.history } : input.program;
+    if (program.birthday === undefined && previous.birthday) program.birthday = previous.birthday;
+    if (program.guests === undefined && previous.guests) program.guests = previous.guests;
+    if (program.referrals === undefined && previous.referrals) program.referrals = previous.referrals;
+    // Content left out is kept, less the translations of tiers and rewards the program no longer has.
+    if (program.content === undefined && previous.content) program.content = contentKeptFor(previous.content, program);
+    if (program.lifecycle === undefined && previous.lifecycle) program.lifecycle = previous.lifecycle;
     const changedSections = programSectionsChanged(previous, program);
     // The same program sent back (GET, then PUT) is no change: no new version, no audit record.
     if (changedSections.length === 0 && current.active) return { shop: current, changedSections, saved: false };
@@ -92,5 +105,5 @@ function currentProgram(shop: Shop): Program {
     program = shop.program;
   }
   // Optional sections show with their value when absent, so GET tells the store owner what holds.
-  return { ...program, history: program.history ?? { importedOrdersEarnPoints: false } };
+  return { ...program, lifecycle: lifecycleSettingsOf(program), content: program.content ?? noContent, history: program.history ?? { importedOrdersEarnPoints: false }, birthday: program.birthday ?? { points: DEFAULT_BIRTHDAY_POINTS }, guests: program.guests ?? { claimDays: DEFAULT_GUEST_CLAIM_DAYS }, referrals: program.referrals ?? DEFAULT_REFERRAL_SETTINGS };
 }

@@ -1,8 +1,9 @@
 /** What one business event changes, written all together or not at all. */
-import type { LedgerEntry, Lot, Member, Order } from '../ledger/types.ts';
+import type { GuestClaim, LedgerEntry, Lot, Member, Order } from '../ledger/types.ts';
 import type { Coupon } from '../rewards/coupon.ts';
 import type { Notification } from '../notify/notification.ts';
 import type { Feedback } from '../kpis/stats-types.ts';
+import type { ReferralOrderWrite } from '../referrals/types.ts';
 
 /** An order used one of our coupons. */
 export interface CouponUse {
@@ -30,4 +31,10 @@ export interface Change {
   notifications?: Notification[];
   /** A storefront survey answer. */
   feedback?: Feedback;
+  /** Referrals whose welcome code the order used: the order's facts, and due for the referrals job. */
+  referralOrders?: ReferralOrderWrite[];
+  /** A guest order's points, recorded to wait for an account with its email (see `guest-claims.ts`). */
+  guestClaim?: GuestClaim;
+  /** Guest claims this change grants its member: each marked claimed, once (a second claim cancels the change). */
+  claimedGuestOrders?: GuestClaim[];
 }

@@ -10,6 +10,8 @@ export interface OrderPaid {
   /** Absent for a guest checkout, which earns nothing. */
   customerId?: string;
   customer?: CustomerDetails;
+  /** A guest checkout's email (`email`, else `contact_email`): its points wait for an account with it. */
+  guestEmail?: string;
   /** `processed_at`, else `created_at`. */
   at: string;
   /** The shop's currency, which every amount here is in (Shopify's `shop_money`). */
@@ -21,11 +23,26 @@ export interface OrderPaid {
   /** Tax included in the subtotal's lines other than gift cards (zero where prices exclude tax). */
   includedTaxMinor: number;
   discountCodes: string[];
+  /** The order's lines other than gift cards (product and net amount), for product campaigns (docs/campaigns.md). */
+  lines?: OrderLine[];
+  /**
+   * Where the order came from, for the referral fraud rules (docs/referrals.md): the order's
+   * e-mail, browser IP, shipping address (one line) and the name on it.
+   */
+  origin?: { email?: string; browserIp?: string; shippingAddress?: string; name?: string };
+  /** What each code took off the order (`discount_codes[].amount`, shop currency), in minor units, where Shopify says. */
+  discountAmounts?: Record<string, number>;
   /**
    * An order from before the app was installed, read by the history import: it counts toward
    * tiers, orders and spend, and earns points only when the program's `history` says so.
    */
   imported?: true;
+}
+
+/** One order line, gift cards left out: its product and price × quantity − its discounts, in shop money minor units. */
+export interface OrderLine {
+  productId?: string;
+  netMinor: number;
 }
 
 export interface OrderCancelled {
@@ -62,6 +79,8 @@ export interface CustomerDetails {
 
 export interface CustomerCreated extends CustomerDetails {
   kind: 'customer-created';
+  /** Shopify's `verified_email`: only a verified email claims guest orders. */
+  verifiedEmail?: boolean;
 }
 
 export interface CustomerUpdated extends CustomerDetails {

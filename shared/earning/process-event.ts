@@ -12,6 +12,9 @@ import type { EarningEvent } from './events.ts';
 import { applyOrderCancelled, applyOrderPaid, applyRefund, orderLotId, type OrderContext } from './orders.ts';
 import { ratingsToRedo, withRerates } from './rerate.ts';
 import { newShop } from './shops.ts';
+import { claimGuestOrders, readGuestClaims, recordGuestOrder } from './guest-claims.ts';
+import { withReferralOrders } from '../referrals/attribution.ts';
+import { programForCurrency } from '../program/currency-defaults.ts';
 import { couponPrefix, looksLikeCouponCode, randomCouponCode } from '../rewards/coupon-code.ts';
 
 export interface ProcessEventInput {
@@ -46,13 +49,17 @@ async function attemptOnce(store: LoyaltyStore, { shop, event, now }: ProcessEve
   const currency = event.kind === 'order-paid' ? event.currency : undefined;
   let shopWrite: Shop | undefined;
   if (!reads.shop) shopWrite = newShop(shop, now, currency);
-  else if (currency && !reads.shop.currency) shopWrite = { ...reads.shop, currency };
-  const program = (reads.shop ?? shopWrite)!.program;
+  // The first order names the shop's currency: a program still at the service's default becomes
+  // the default in that currency (never one its owner saved), in the same conditional write.
+  else if (currency && !reads.shop.currency) shopWrite = { ...reads.shop, currency, program: programForCurrency(reads.shop, currency) };
+  const program = (shopWrite ?? reads.shop)!.program;
 
   let change: Change | null;
   if (event.kind === 'customer-created' || event.kind === 'customer-updated') {
     const ctx = { shop, program, now, ...(reads.member ? { member: reads.member } : {}) };
     change = event.kind === 'customer-created' ? applyCustomerCreated(ctx, event) : applyCustomerUpdated(ctx, event);
+    // A verified email claims the guest orders waiting for it, in the enrolment's transaction.
+    if (event.kind === 'customer-created') change = claimGuestOrders({ ...ctx, ...(await readGuestClaims(store, shop, program, event)) }, event, change);
   } else {
     // A refund names only its order; the order (if it arrived first) names the customer.
     const owner = reads.order?.customerId ?? customerId;
@@ -68,8 +75,12 @@ async function attemptOnce(store: LoyaltyStore, { shop, event, now }: ProcessEve
       ...(reads.order ? { order: reads.order } : {}),
       ...(member ? { member } : {}),
       ...(lot ? { lot } : {}),
+      // Bonus campaigns run by the order's own instant: only a payment not yet counted reads them (cached per container).
+      ...(event.kind === 'order-paid' && event.customerId && !reads.order?.paid ? { campaigns: await store.campaignsRunningAt(shop, event.at, now) } : {}),
     };
-    change = event.kind === 'order-paid' ? applyOrderPaid(ctx, event) : event.kind === 'order-cancelled' ? applyOrderCancelled(ctx, event) : applyRefund(ctx, event);
+    change = event.kind === 'order-paid' ? (applyOrderPaid(ctx, event) ?? recordGuestOrder(ctx, event)) : event.kind === 'order-cancelled' ? applyOrderCancelled(ctx, event) : applyRefund(ctx, event);
+    // A referral's welcome code on the order (a guest's too): the referral waits for its hold.
+    if (event.kind === 'order-paid') change = withReferralOrders(ctx, event, change);
     // The change moved the spend that rates the member's later orders: rate them again.
     const rerates = change && member ? ratingsToRedo(change, program) : [];
     if (change && rerates.length) {
@@ -89,6 +100,8 @@ async function attemptOnce(store: LoyaltyStore, { shop, event, now }: ProcessEve
   }
   const result = await store.commit({ shop, change, ...(shopWrite ? { shopRecord: shopWrite } : {}), now });
   if (result !== 'committed') return result === 'duplicate' ? { outcome: 'duplicate' } : 'conflict';
+  // A guest order's points wait for an account with its email: nothing is earned yet.
+  if (change.guestClaim) return { outcome: 'no-effect' };
   return {
     outcome: 'applied',
     points: change.entries.reduce((sum, entry) => sum + entry.points, 0),

@@ -14,6 +14,9 @@ export interface Contact {
   updatedAt?: string;
 }
 
+/** A member's place in the customer lifecycle, from their own purchase rhythm (docs/lifecycle.md). */
+export type LifecycleStage = 'new' | 'regular' | 'loyal' | 'fading' | 'lost';
+
 export interface Member {
   shop: string;
   customerId: string;
@@ -59,12 +62,52 @@ export interface Member {
   unsubscribedAt?: string;
   /** Set by the win-back job, once per lapse (that is, per last order). */
   fading?: { flaggedAt: string; lastOrderAt: string };
+  /** The member's lifecycle stage (`lifecycle/stage.ts`); absent until their first order. */
+  stage?: LifecycleStage;
+  /** When the member entered that stage (the business instant: an order's, or the threshold passed). */
+  stageSince?: string;
+  /** When the stage moves next with time alone (fading, lost): the `lifecycle` job's due date. */
+  stageDueAt?: string;
+  /** The member's first redemption of points for a reward: from then on they count as using the program (`kpis/roi-figures.ts`). */
+  firstRedeemedAt?: string;
   contact: Contact;
+  /** The birthday the customer gave, and when its points come next (see `birthdays/birthday.ts`). */
+  birthday?: MemberBirthday;
   /** 0 for a member not stored yet. */
   rev: number;
 }
 
-export type LotSource = 'order' | 'bonus' | 'adjust';
+/** A member's birthday: month and day only (no year), in UTC days. */
+export interface MemberBirthday {
+  month: number;
+  day: number;
+  /** When the customer last set or changed it: a change waits a year from then. */
+  setAt: string;
+  /** The UTC midnight its next points are granted at. */
+  nextRewardAt: string;
+  /** The last year birthday points were granted: never twice in one year. */
+  lastRewardYear?: number;
+}
+
+/**
+ * A guest order's points, waiting for a customer account with the same verified email until
+ * `claimUntil`. The order item keeps its facts (refunds, cancellation): what is granted at the
+ * claim is settled from them, not from `points`.
+ */
+export interface GuestClaim {
+  shop: string;
+  /** SHA-256 (hex) of the order's email, trimmed and lower-cased: the email itself is not kept. */
+  emailHash: string;
+  orderId: string;
+  /** The order's date. */
+  at: string;
+  currency: string;
+  /** Points as the order earned them at the base tier. */
+  points: number;
+  claimUntil: string;
+}
+
+export type LotSource = 'order' | 'bonus' | 'adjust' | 'birthday' | 'referral' | 'import';
 
 /** Points earned together, spent oldest first and expiring together. */
 export interface Lot {
@@ -104,6 +147,8 @@ export interface LedgerEntry {
   pendingUntil?: string;
   /** The staff member who made a manual adjustment. */
   adjustedBy?: string;
+  /** The bonus campaign an order's `bonus` entry came from (its name is the `reason`). */
+  campaignId?: string;
 }
 
 export interface OrderPayment {
@@ -125,6 +170,10 @@ export interface OrderPayment {
   tier: string;
   multiplier: number;
   discountCodes: string[];
+  /** The bonus campaign the order earned by: its points are part of `points` (refunds reverse them in proportion). */
+  campaign?: { id: string; name: string; points: number };
+  /** What our own coupon codes took off the order (Shopify's `discount_codes[].amount`), in minor units: a reward's cost. */
+  loyaltyDiscountMinor?: number;
   /** Imported history (from before the app was installed): its points are 0 unless the program let it earn. */
   imported?: true;
 }

@@ -4,6 +4,9 @@
  * program; `parseProgramSettings` reads a program its store owner sends whole, and fills nothing.
  */
 import * as z from 'zod/mini';
+import { ReferralSettingsSchema } from '../referrals/settings.ts';
+import { ContentSchema, contentProblems, DescriptionSchema } from './content.ts';
+import { LifecycleSettingsSchema } from '../lifecycle/settings.ts';
 import { fieldProblem, isPlainObject, programRuleProblems, shapeProblems, type FieldIssue, type ProgramProblem, type RuleParts } from './program-problems.ts';
 
 const name = z.string().check(z.trim(), z.minLength(1), z.maxLength(60));
@@ -16,6 +19,8 @@ export const TierSchema = z.object({
   multiplier: z.number().check(z.positive(), z.lte(100)),
   /** A reward from the catalogue granted, free and once, when a member reaches this tier. */
   rewardId: z.optional(z.string()),
+  /** What the tier gives, for customers, in the program's own language (`content` translates it). */
+  description: z.optional(DescriptionSchema),
 });
 
 /** Whether a loyalty code may be used together with other discounts of each class. */
@@ -31,6 +36,8 @@ export const NO_COMBINATIONS = { orderDiscounts: false, productDiscounts: false,
 export const RewardSchema = z.object({
   id: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case letters, digits and dashes')),
   name,
+  /** What the reward gives, for customers, in the program's own language (`content` translates it). */
+  description: z.optional(DescriptionSchema),
   /**
    * `fixed_amount`, `percentage` and `free_shipping` are discount codes; `store_credit` adds its
    * value to the customer's Shopify store credit account instead.
@@ -116,6 +123,28 @@ const ProgramFields = z.object({
    * when absent). Optional: a program sent without it keeps the one in force.
    */
   history: z.optional(z.object({ importedOrdersEarnPoints: z.boolean() })),
+  /**
+   * Lifecycle stages and priority customers (docs/lifecycle.md): when a member is regular, loyal,
+   * fading, lost, and valuable. Optional: a program sent without it keeps the one in force.
+   */
+  lifecycle: z.optional(LifecycleSettingsSchema),
+  /**
+   * Tier and reward names and descriptions per locale (see content.ts). Optional: a program sent
+   * without it keeps the one in force.
+   */
+  content: z.optional(ContentSchema),
+  /** Referrals (docs/referrals.md): off until the store owner sets them up. Optional, like `history`. */
+  referrals: z.optional(ReferralSettingsSchema),
+  /**
+   * Birthday points: granted once a year on the member's birthday (0: off; 200 when absent).
+   * Optional: a program sent without it keeps the one in force.
+   */
+  birthday: z.optional(z.object({ points: z.int().check(z.gte(0), z.lte(1_000_000)) })),
+  /**
+   * Guest orders: their points wait this many days for a customer account with the same verified
+   * email (0: off; 30 when absent). Optional: a program sent without it keeps the one in force.
+   */
+  guests: z.optional(z.object({ claimDays: z.int().check(z.gte(0), z.lte(365)) })),
 });
 
 export const ProgramSchema = ProgramFields.check(
@@ -166,6 +195,7 @@ function checked(input: unknown, shape: ProgramProblem[]): Program {
     ...shape,
     ...(fields.success ? [] : fields.error.issues.map((issue) => fieldProblem(issue as FieldIssue, input))),
     ...programRuleProblems(fields.success ? partsOf(fields.data) : validParts(input)),
+    ...contentProblems(input),
   ];
   if (problems.length === 0 && fields.success) return fields.data;
   throw new InvalidProgramError(oneProblemPerPath(problems));

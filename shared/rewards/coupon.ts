@@ -24,7 +24,9 @@ export interface Coupon {
   currency: string;
   /** Points paid for it (0 for a tier reward). */
   points: number;
-  source: 'redemption' | 'tier';
+  source: 'redemption' | 'tier' | 'referral';
+  /** A referral's welcome code for the friend: which referral, whose advocate (docs/referrals.md). */
+  referral?: { id: string; advocateId: string };
   createdAt: string;
   /** When the code (or the store credit) expires; a store credit reward without validity never does. */
   expiresAt?: string;

@@ -53,7 +53,8 @@ export function discountMutation(coupon: Coupon): { query: string; variables: Re
     code: coupon.code,
     startsAt: coupon.createdAt,
     endsAt: coupon.expiresAt,
-    context: { customers: { add: [`gid://shopify/Customer/${coupon.customerId}`] } },
+    // A referral's welcome code for a guest friend names no customer: single use, for any buyer.
+    context: coupon.customerId ? { customers: { add: [`gid://shopify/Customer/${coupon.customerId}`] } } : { all: 'ALL' },
     usageLimit: 1,
     appliesOncePerCustomer: true,
     combinesWith: coupon.reward.combinesWith ?? NO_COMBINATIONS,

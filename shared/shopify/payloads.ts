@@ -34,6 +34,8 @@ const discountAllocationSchema = z.object({ amount: z.nullish(moneySchema), amou
 /** A line: its tax, and (for gift cards bought, which earn nothing) its price, quantity and discounts. */
 const lineItemSchema = z.object({
   gift_card: z.nullish(z.boolean()),
+  /** The line's product, for product campaigns (docs/campaigns.md); null for a custom item. */
+  product_id: z.nullish(idSchema),
   price: z.nullish(moneySchema),
   price_set: z.nullish(moneySetSchema),
   quantity: z.nullish(z.int().check(z.nonnegative())),
@@ -52,11 +54,15 @@ export const customerSchema = z.object({
   created_at: z.nullish(timestampSchema),
   updated_at: z.nullish(timestampSchema),
   email_marketing_consent: consentSchema,
+  /** Whether the customer verified their email (customers/create): only then may it claim guest orders. */
+  verified_email: z.nullish(z.boolean()),
 });
 
 export const orderSchema = z.object({
   id: idSchema,
   customer: z.nullish(customerSchema),
+  /** A guest checkout's email when `email` is absent: its points wait for an account with it (guest claims). */
+  contact_email: z.nullish(z.string().check(z.maxLength(320))),
   created_at: timestampSchema,
   processed_at: z.nullish(timestampSchema),
   cancelled_at: z.nullish(timestampSchema),
@@ -67,7 +73,20 @@ export const orderSchema = z.object({
   total_tax: z.nullish(moneySchema),
   total_tax_set: z.nullish(moneySetSchema),
   line_items: z.nullish(z.array(lineItemSchema)),
-  discount_codes: z.nullish(z.array(z.object({ code: z.string().check(z.maxLength(255)) }))),
+  /** For the referral fraud rules: the order's e-mail, the buyer's IP, where it ships. */
+  email: z.nullish(z.string().check(z.maxLength(320))),
+  browser_ip: z.nullish(z.string().check(z.maxLength(100))),
+  shipping_address: z.nullish(
+    z.object({
+      name: z.nullish(z.string().check(z.maxLength(255))),
+      address1: z.nullish(z.string().check(z.maxLength(255))),
+      address2: z.nullish(z.string().check(z.maxLength(255))),
+      city: z.nullish(z.string().check(z.maxLength(255))),
+      zip: z.nullish(z.string().check(z.maxLength(40))),
+      country_code: z.nullish(z.string().check(z.maxLength(10))),
+    }),
+  ),
+  discount_codes: z.nullish(z.array(z.object({ code: z.string().check(z.maxLength(255)), amount: z.nullish(moneySchema) }))),
 });
 
 export const refundSchema = z.object({

@@ -1,5 +1,5 @@
 /** Webhook topics to the core's events: parse the body, validate its shape, convert money and dates. */
-import type { CustomerDetails, LoyaltyEvent } from '../earning/events.ts';
+import type { CustomerDetails, LoyaltyEvent, OrderPaid } from '../earning/events.ts';
 import { isSafeNumber, parse as parseLossless } from 'lossless-json';
 import { decimalText, InvalidAmountError, toMinorUnits } from '../money/money.ts';
 import { InvalidPayloadError } from './errors.ts';
@@ -90,8 +90,10 @@ export function toEvent(topic: EarningTopic, body: unknown): LoyaltyEvent {
         lines,
       };
     }
-    case 'customers/create':
-      return { kind: 'customer-created', ...customerDetails(validated(customerSchema, body, topic)) };
+    case 'customers/create': {
+      const customer = validated(customerSchema, body, topic);
+      return { kind: 'customer-created', ...customerDetails(customer), ...(customer.verified_email === true ? { verifiedEmail: true } : {}) };
+    }
     case 'customers/update':
       return { kind: 'customer-updated', ...customerDetails(validated(customerSchema, body, topic)) };
     case 'app/uninstalled':
@@ -140,6 +142,7 @@ function orderPaid(order: OrderPayload): LoyaltyEvent {
     kind: 'order-paid',
     orderId: String(order.id),
     ...(order.customer ? { customerId: String(order.customer.id), customer: customerDetails(order.customer, order.created_at) } : {}),
+    ...(!order.customer && (order.email || order.contact_email) ? { guestEmail: (order.email || order.contact_email)! } : {}),
     at: utc(order.processed_at ?? order.created_at),
     currency,
     subtotalMinor: money(subtotal, currency, 'subtotal_price'),
@@ -147,7 +150,49 @@ function orderPaid(order: OrderPayload): LoyaltyEvent {
     taxesIncluded,
     includedTaxMinor,
     discountCodes: (order.discount_codes ?? []).map((discount) => discount.code),
+    ...orderLines(lines, currency),
+    ...discountAmounts(order, currency),
+    ...orderOrigin(order),
   };
+}
+
+/** The order's e-mail, browser IP and shipping address, for the referral fraud rules. */
+function orderOrigin(order: OrderPayload): { origin?: NonNullable<OrderPaid['origin']> } {
+  const address = order.shipping_address;
+  const shippingAddress = address ? [address.address1, address.address2, address.city, address.zip, address.country_code].filter(Boolean).join(', ') : '';
+  const name = address?.name ?? ([order.customer?.first_name, order.customer?.last_name].filter(Boolean).join(' ') || undefined);
+  const origin = {
+    ...(order.email ? { email: order.email } : {}),
+    ...(order.browser_ip ? { browserIp: order.browser_ip } : {}),
+    ...(shippingAddress ? { shippingAddress } : {}),
+    ...(name ? { name } : {}),
+  };
+  return Object.keys(origin).length ? { origin } : {};
+}
+
+/** What each discount code took off the order: `amount` is in the shop's currency, like the order's other plain amounts. */
+function discountAmounts(order: OrderPayload, currency: string): { discountAmounts?: Record<string, number> } {
+  const amounts: Record<string, number> = {};
+  (order.discount_codes ?? []).forEach((discount, i) => {
+    if (discount.amount === undefined || discount.amount === null) return;
+    amounts[discount.code] = (amounts[discount.code] ?? 0) + Math.max(0, money(discount.amount, currency, `discount_codes.${i}.amount`));
+  });
+  return Object.keys(amounts).length ? { discountAmounts: amounts } : {};
+}
+
+/** The lines other than gift cards, each with its product and net amount, for product campaigns (docs/campaigns.md). */
+function orderLines(lines: NonNullable<OrderPayload['line_items']>, currency: string): { lines?: OrderPaid['lines'] } {
+  const kept = lines.flatMap((line, i) => {
+    const price = line.price_set?.shop_money.amount ?? line.price;
+    if (line.gift_card || price === undefined || price === null) return [];
+    const discounts = (line.discount_allocations ?? []).reduce(
+      (sum, allocation, j) => sum + money(allocation.amount_set?.shop_money.amount ?? allocation.amount ?? 0, currency, `line_items.${i}.discount_allocations.${j}.amount`),
+      0,
+    );
+    const netMinor = Math.max(0, money(price, currency, `line_items.${i}.price`) * (line.quantity ?? 1) - discounts);
+    return [{ ...(line.product_id !== undefined && line.product_id !== null ? { productId: String(line.product_id) } : {}), netMinor }];
+  });
+  return kept.length ? { lines: kept } : {};
 }
 
 /** Gift-card lines bought: price times quantity, less the discounts allocated to them. */

@@ -13,6 +13,13 @@ import type { JobProgressStore } from './ports/job-progress.ts';
 import type { NotificationOutbox } from './ports/notification-outbox.ts';
 import type { PrivacyStore } from './ports/privacy.ts';
 import type { RateLimitStore } from './ports/rate-limits.ts';
+import type { CampaignStore } from './ports/campaigns.ts';
+import type { BirthdayStore } from './ports/birthdays.ts';
+import type { GuestClaimStore } from './ports/guest-claims.ts';
+import type { ReferralStore } from './ports/referrals.ts';
+import type { LifecycleStore } from './ports/lifecycle.ts';
+export type { LifecycleStore } from './ports/lifecycle.ts';
+export type { ReferralStore } from './ports/referrals.ts';
 
 export type { ExportRequest, ProgramChange, Shop } from './records.ts';
 export type { AdminStore } from './ports/admin.ts';
@@ -26,7 +33,15 @@ export type { NotificationOutbox, NotificationRecord, NotificationRef } from './
 export { InvalidCursorError, type Page } from './ports/page.ts';
 export type { PrivacyStore } from './ports/privacy.ts';
 export type { RateLimitStore } from './ports/rate-limits.ts';
+export type { CampaignProductSet, CampaignStore } from './ports/campaigns.ts';
 export type { WebhookDeliveryLog } from './ports/webhook-deliveries.ts';
+export type { BirthdayStore, DueBirthday } from './ports/birthdays.ts';
+export type { GuestClaimStore } from './ports/guest-claims.ts';
 
 /** Every seam of the loyalty table together (the access tokens and the delivery log stand apart). */
-export interface LoyaltyStore extends EventStore, DueIndex, NotificationOutbox, CouponStore, PrivacyStore, AdminStore, FigureStore, RateLimitStore, JobProgressStore {}
+export interface LoyaltyStore extends EventStore, DueIndex, NotificationOutbox, CouponStore, PrivacyStore, AdminStore, FigureStore, RateLimitStore, JobProgressStore, BirthdayStore, GuestClaimStore, CampaignStore {
+  /** Referral codes, claims and settlement (docs/referrals.md). */
+  readonly referrals: ReferralStore;
+  /** Lifecycle stages due to move, and the priority lists (docs/lifecycle.md). */
+  readonly lifecycle: LifecycleStore;
+}

@@ -22,6 +22,16 @@ import { DynamoDbNotificationOutbox } from './notification-outbox.ts';
 import { DynamoDbPrivacyStore } from './privacy.ts';
 import { DynamoDbRateLimitStore } from './rate-limits.ts';
 import { ShopRecordCache } from './shop-cache.ts';
+import { DynamoDbReferralStore } from './referrals.ts';
+import { DynamoDbLifecycleStore } from './lifecycle.ts';
+import { DynamoDbCampaignStore } from './campaigns.ts';
+import type { Campaign, CampaignBook, RunningCampaign } from '../../campaigns/campaign.ts';
+import type { CampaignProductSet } from '../ports/campaigns.ts';
+import { DynamoDbBirthdays } from './birthdays.ts';
+import { DynamoDbGuestClaims } from './guest-claims.ts';
+import type { DueBirthday } from '../ports/birthdays.ts';
+import type { Change } from '../../earning/change.ts';
+import type { GuestClaim } from '../../ledger/types.ts';
 
 export { IDEMPOTENCY_TTL_DAYS } from './events.ts';
 
@@ -35,6 +45,13 @@ export class DynamoDbStore implements LoyaltyStore {
   readonly figures: DynamoDbFigureStore;
   readonly rateLimits: DynamoDbRateLimitStore;
   readonly jobProgressItems: DynamoDbJobProgress;
+  /** Referral codes, claims and settlement (docs/referrals.md). */
+  readonly referrals: DynamoDbReferralStore;
+  /** Lifecycle stages due to move, and the priority lists (docs/lifecycle.md). */
+  readonly lifecycle: DynamoDbLifecycleStore;
+  readonly campaignItems: DynamoDbCampaignStore;
+  readonly birthdays: DynamoDbBirthdays;
+  readonly guestClaims: DynamoDbGuestClaims;
 
   constructor(client: DynamoDBClient, tableName: string, options: { shopCacheTtlMs?: number } = {}) {
     // One cache of shop records per store (per container): webhooks read it, a program saved here forgets it.
@@ -48,6 +65,11 @@ export class DynamoDbStore implements LoyaltyStore {
     this.figures = new DynamoDbFigureStore(client, tableName);
     this.rateLimits = new DynamoDbRateLimitStore(client, tableName);
     this.jobProgressItems = new DynamoDbJobProgress(client, tableName);
+    this.referrals = new DynamoDbReferralStore(client, tableName);
+    this.lifecycle = new DynamoDbLifecycleStore(client, tableName);
+    this.campaignItems = new DynamoDbCampaignStore(client, tableName, options.shopCacheTtlMs);
+    this.birthdays = new DynamoDbBirthdays(client, tableName);
+    this.guestClaims = new DynamoDbGuestClaims(client, tableName);
   }
 
   // Event read and commit.
@@ -104,6 +126,18 @@ export class DynamoDbStore implements LoyaltyStore {
   // Jobs' progress.
   jobProgress(shop: string, job: string): Promise<JobProgress | undefined> { return this.jobProgressItems.jobProgress(shop, job); }
   saveJobProgress(shop: string, job: string, progress: JobProgress): Promise<void> { return this.jobProgressItems.saveJobProgress(shop, job, progress); }
+
+  // Birthdays and guest claims.
+  saveMemberBirthday(member: Member): Promise<boolean> { return this.birthdays.saveMemberBirthday(member); }
+  commitBirthdayGrant(change: Change & { member: Member }): Promise<boolean> { return this.birthdays.commitBirthdayGrant(change); }
+  dueBirthdayPages(range: DueRange): AsyncIterable<DueBirthday[]> { return this.birthdays.dueBirthdayPages(range); }
+  openGuestClaims(shop: string, emailHash: string, limit: number): Promise<GuestClaim[]> { return this.guestClaims.openGuestClaims(shop, emailHash, limit); }
+
+  // Bonus campaigns.
+  campaignBook(shop: string): Promise<CampaignBook> { return this.campaignItems.campaignBook(shop); }
+  recentCampaigns(shop: string, now: Date): Promise<Campaign[]> { return this.campaignItems.recentCampaigns(shop, now); }
+  saveCampaignBook(shop: string, book: CampaignBook, campaigns: Campaign[], productSets: CampaignProductSet[]): Promise<boolean> { return this.campaignItems.saveCampaignBook(shop, book, campaigns, productSets); }
+  campaignsRunningAt(shop: string, at: string, now: Date): Promise<RunningCampaign[]> { return this.campaignItems.campaignsRunningAt(shop, at, now); }
 
   // Figures and rate limits.
   readStats(shop: string, buckets: string[]): Promise<StoredFigures[]> { return this.figures.readStats(shop, buckets); }

@@ -27,6 +27,8 @@ import { batchGet, queryAll } from './reads.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
 import { expectRev } from './writes.ts';
 import { ShopRecordCache } from './shop-cache.ts';
+import { guestClaimWrites } from './guest-claims.ts';
+import { referralOrderUpdate } from './referrals.ts';
 
 /** How long a redemption's `Idempotency-Key` (and its answer) is remembered. */
 export const IDEMPOTENCY_TTL_DAYS = 7;
@@ -184,6 +186,7 @@ export class DynamoDbEventStore implements EventStore {
         },
       });
     }
+    for (const referral of change.referralOrders ?? []) writes.push({ Update: referralOrderUpdate(TableName, shop, referral) });
     if (change.feedback) {
       const { feedback } = change;
       writes.push({
@@ -194,6 +197,7 @@ export class DynamoDbEventStore implements EventStore {
         },
       });
     }
+    writes.push(...guestClaimWrites(TableName, change, member?.customerId, now));
     for (const notification of change.notifications ?? []) {
       const record: NotificationRecord = { notification, status: 'pending', attempts: 0, dueAt: now.toISOString() };
       writes.push({ Put: { TableName, Item: notificationItem(record), ConditionExpression: 'attribute_not_exists(PK)' } });

@@ -9,7 +9,9 @@
  * | last delivery   | SHOP#{shop}                      | DELIVERY#{topic}        |                                       |                              |
  * | shops list      | (the shop item above)            |                         |                                       | SHOPS / {shop}               |
  * | job progress    | SHOP#{shop}                      | JOB#{job}               |                                       |                              |
- * | member          | MEMBER#{shop}#{customer}         | MEMBER                  | LAPSE#{shard} / {lapseAt}#…           | MEMBERS#{shop} / {tier}#{id} |
+ * | campaigns       | SHOP#{shop}                      | CAMPAIGNS               |                                       |                              |
+ * | campaign products| SHOP#{shop}                     | CAMPAIGN#{id}#PRODUCTS  |                                       |                              |
+ * | member          | MEMBER#{shop}#{customer}         | MEMBER                  | LAPSE or STAGE#{shard} / {at}#…       | MEMBERS#{shop} / {tier}#{id} |
  * | lot             | MEMBER#{shop}#{customer}         | LOT#{lotId}             | EXPIRES or PENDING#{shard} / {at}#…   |                              |
  * | ledger entry    | MEMBER#{shop}#{customer}         | LEDGER#{occurredAt}#{id}|                                       |                              |
  * | order           | ORDER#{shop}#{shard of id}       | ORDER#{orderId}         |                                       |                              |
@@ -17,12 +19,19 @@
  * | coupon          | COUPON#{shop}#{code}             | COUPON                  | OUTBOX#{shard} / {nextAttemptAt}#…    |                              |
  * | notification    | MEMBER#{shop}#{customer}         | NOTIFICATION#{id}       | NOTIFY#{shard} / {dueAt}#…            |                              |
  * | feedback        | MEMBER#{shop}#{customer}         | FEEDBACK#{at}#{id}      |                                       |                              |
+ * | birthday due    | MEMBER#{shop}#{customer}         | BIRTHDAY                | BIRTHDAY#{shard} / {nextRewardAt}#…   |                              |
+ * | guest claim     | GUEST#{shop}#{sha256 of email}   | CLAIM#{orderId}         |                                       | OWNED#{shop} / {PK}          |
+ * | referral code   | REFCODE#{shop}#{code}            | REFCODE                 |                                       | OWNED#{shop} / {PK}          |
+ * | advocate's code | MEMBER#{shop}#{customer}         | REFERRAL_CODE           |                                       | OWNED#{shop} / {PK}          |
+ * | referral        | MEMBER#{shop}#{advocate}         | REFERRAL#{id}           | REFERRAL#{shard} / {dueAt}#… (ordered)| REFERRALS#{shop} / {status}#{claimedAt}#{id} |
+ * | friend's claim  | REFFRIEND#{shop}#{hash of email} | REFFRIEND               |                                       | OWNED#{shop} / {PK}          |
  * | coupon,         | (as above)                       |                         |                                       | OWNED#{shop} / {PK}          |
  * | idempotency,    |                                  |                         |                                       |                              |
  * | feedback,       |                                  |                         |                                       |                              |
  * | export request  |                                  |                         |                                       |                              |
  * | figures         | STATS#{shop}#{day|gauge}#{shard} | STATS                   |                                       | OWNED#{shop} / {PK}          |
  * | figures mark    | FIGURES#{first sequence number}  | MARK                    |                                       |                              |
+ * | priority row    | STATS#{shop}#priority:{list}     | {ceiling-value}#{id}    |                                       | OWNED#{shop} / {PK}          |
  * | rate limit      | RATE#{shop}#{action}#{customer}  | {windowStart}           |                                       | OWNED#{shop} / {PK}          |
  *
  * GSI1 is the "due" index: things that fall due at a time (lots expiring or leaving their return
@@ -97,6 +106,48 @@ export const jobProgressKey = (shop: string, job: string) => ({ PK: `SHOP#${shop
 export const PROGRAM_VERSION_PREFIX = 'PROGRAM#';
 export const programVersionKey = (shop: string, version: number) => ({ PK: `SHOP#${shop}`, SK: `${PROGRAM_VERSION_PREFIX}${String(version).padStart(8, '0')}` });
 
+/** A member's birthday in the due index (`BIRTHDAY`), beside the member item, which has its own GSI1 entry (LAPSE). */
+export const birthdayDueKey = (shop: string, customerId: string) => ({ PK: memberPartition(shop, customerId), SK: 'BIRTHDAY' });
+/** A guest order's points waiting for an account with the same verified email (the email's SHA-256, never the email). */
+export const GUEST_CLAIM_PREFIX = 'CLAIM#';
+export const guestClaimPartition = (shop: string, emailHash: string) => `GUEST#${shop}#${emailHash}`;
+export const guestClaimKey = (shop: string, emailHash: string, orderId: string) => ({ PK: guestClaimPartition(shop, emailHash), SK: `${GUEST_CLAIM_PREFIX}${orderId}` });
+
+/**
+ * Referrals (docs/referrals.md). A code is unique per shop (`REFCODE#`, conditional put) and its
+ * advocate keeps it in their partition (`REFERRAL_CODE`, indexed under the shop so `shop/redact`
+ * finds the partition of an advocate who is not a member). Referrals live in the advocate's
+ * partition (the fraud rules read the advocate's week in one query), listed for the admin by
+ * status in GSI2 and, once the friend's order is in, due in GSI1 (`REFERRAL`). One welcome reward
+ * per person and shop: `REFFRIEND#` by the canonical e-mail's hash.
+ */
+export const referralCodeKey = (shop: string, code: string) => ({ PK: `REFCODE#${shop}#${code}`, SK: 'REFCODE' });
+export const advocateCodeKey = (shop: string, customerId: string) => ({ PK: memberPartition(shop, customerId), SK: 'REFERRAL_CODE' });
+export const REFERRAL_PREFIX = 'REFERRAL#';
+export const referralKey = (shop: string, advocateId: string, id: string) => ({ PK: memberPartition(shop, advocateId), SK: `${REFERRAL_PREFIX}${id}` });
+export const referralsOfShopKeys = (shop: string, status: string, claimedAt: string, id: string) => ({ GSI2PK: `REFERRALS#${shop}`, GSI2SK: `${status}#${claimedAt}#${id}` });
+export const referralFriendKey = (shop: string, friendKey: string) => ({ PK: `REFFRIEND#${shop}#${friendKey}`, SK: 'REFFRIEND' });
+
+/**
+ * A shop's bonus campaigns, all in one item read by every paid order (through a short cache), and
+ * each collection or tag campaign's product ids in an item of its own, read only while it runs
+ * (docs/campaigns.md). In the shop's partition: `shop/redact` erases them with the shop.
+ */
+export const campaignsKey = (shop: string) => ({ PK: `SHOP#${shop}`, SK: 'CAMPAIGNS' });
+export const campaignProductsKey = (shop: string, campaignId: string) => ({ PK: `SHOP#${shop}`, SK: `CAMPAIGN#${campaignId}#PRODUCTS` });
+
+/**
+ * A row of a shop's priority list (`lifecycle/priority.ts`): one partition per list, sorted by
+ * value, highest first (the sort key starts with the value's complement). Under `STATS#`: written
+ * by the stream aggregator alone, with the figures; indexed under the shop for `shop/redact`.
+ */
+const PRIORITY_VALUE_CEILING = 1e15;
+export const priorityListPartition = (shop: string, list: string) => `STATS#${shop}#priority:${list}`;
+export function priorityRowKey(shop: string, list: string, valueMinor: number, customerId: string) {
+  const rank = String(Math.max(0, PRIORITY_VALUE_CEILING - Math.min(Math.max(0, Math.round(valueMinor)), PRIORITY_VALUE_CEILING))).padStart(16, '0');
+  return { PK: priorityListPartition(shop, list), SK: `${rank}#${customerId}` };
+}
+
 export const LOT_PREFIX = 'LOT#';
 export const LEDGER_PREFIX = 'LEDGER#';
 
@@ -109,9 +160,10 @@ function shardOf(text: string, shards: number): number {
 /**
  * The kinds of things that fall due, each its own set of GSI1 partitions:
  * lots by expiry (`EXPIRES`), pending lots by the end of their return window (`PENDING`), members
- * by the day they count as fading (`LAPSE`), unsent messages (`NOTIFY`), data exports to write (`EXPORT`).
+ * by the day they count as fading (`LAPSE`) or their lifecycle stage next moves (`STAGE`), unsent
+ * messages (`NOTIFY`), data exports to write (`EXPORT`).
  */
-export type DueKind = 'EXPIRES' | 'PENDING' | 'LAPSE' | 'NOTIFY' | 'EXPORT';
+export type DueKind = 'EXPIRES' | 'PENDING' | 'LAPSE' | 'NOTIFY' | 'EXPORT' | 'BIRTHDAY' | 'STAGE' | 'REFERRAL';
 
 /** GSI1 keys of an item of `partition`/`sortKey` due at `at`: sorted by time, then by item. */
 export function dueIndexKeys(kind: DueKind, partition: string, sortKey: string, at: string) {
