@@ -1,11 +1,13 @@
 /** Shops: known from their first signed request, with the default program. */
+import { defaultProgramFor } from '../program/currency-defaults.ts';
 import { defaultProgram } from '../program/program.ts';
 import type { Shop } from '../store/records.ts';
 
 export function newShop(shop: string, now: Date, currency?: string): Shop {
   return {
     shop,
-    program: defaultProgram,
+    // A shop whose first word is an order gets the default in that order's currency.
+    program: currency ? defaultProgramFor(currency) : defaultProgram,
     programVersion: 1,
     ...(currency ? { currency } : {}),
     active: true,

@@ -5,11 +5,12 @@
  * shop, the customer (none for a guest) and the request's instant; the answers are the same.
  */
 import { randomUUID } from 'node:crypto';
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import * as z from 'zod/mini';
 import type { LedgerEntry } from '../ledger/types.ts';
+import { isLocaleTag, requestedLocales } from '../program/content.ts';
 import { RewardsError } from '../rewards/errors.ts';
 import { redeemReward } from '../rewards/redeem-reward.ts';
 import type { Shop } from '../store/ports.ts';
@@ -42,12 +43,12 @@ const memberOnly = createMiddleware<MemberEnv>(async (c, next) => {
 export function memberRoutes(deps: ApiDeps, identify: IdentifyCustomer) {
   return new Hono<MemberEnv>()
     .use(identify)
-    .get('/program', (c) => c.json(publicProgram(c.get('shop'))))
+    .get('/program', (c) => c.json(publicProgram(c.get('shop'), customerLocales(c))))
     .get('/member', memberOnly, async (c) => {
       const shop = c.get('shop');
       const customerId = c.get('customerId')!;
       const [member, lots] = await Promise.all([deps.store.getMember(shop.shop, customerId), deps.store.activeLots(shop.shop, customerId)]);
-      return c.json(memberView(shop, customerId, member, lots, c.get('now')));
+      return c.json(memberView(shop, customerId, member, lots, c.get('now'), customerLocales(c)));
     })
     .get('/member/activity', memberOnly, async (c) => {
       const shop = c.get('shop');
@@ -110,6 +111,16 @@ export function memberRoutes(deps: ApiDeps, identify: IdentifyCustomer) {
         return c.json({ score, ...(comment ? { comment } : {}) }, 201);
       },
     );
+}
+
+/**
+ * The customer's languages, most wanted first: `?locale=` (the widget sends the storefront's, the
+ * App Proxy forwards it signed), then `Accept-Language` (the customer account extension's).
+ */
+function customerLocales(c: Context<MemberEnv>): string[] {
+  const locale = c.req.query('locale') || undefined;
+  if (locale !== undefined && !isLocaleTag(locale)) throw new HttpProblem(400, 'invalid-request', 'locale is a language tag such as "fr" or "pt-BR"');
+  return requestedLocales(locale, c.req.header('accept-language'));
 }
 
 const FeedbackBodySchema = z.object({

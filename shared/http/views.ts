@@ -5,6 +5,7 @@ import { lotStandings } from '../ledger/lots.ts';
 import { latest, spendUpTo } from '../ledger/spend.ts';
 import type { Lot, Member } from '../ledger/types.ts';
 import { formatMinorUnits, toMinorUnits } from '../money/money.ts';
+import { localizedProgram } from '../program/content.ts';
 import type { Program, Reward } from '../program/program.ts';
 import { nextTierAfter, tierForSpend } from '../program/tiers.ts';
 import type { Shop } from '../store/ports.ts';
@@ -13,15 +14,22 @@ function rewardView(reward: Reward, program: Program) {
   return { ...reward, validityDays: reward.validityDays ?? program.coupons.validityDays };
 }
 
-export function publicProgram(shop: Shop) {
-  const { program } = shop;
+/**
+ * The public program in the customer's language: `locales` are the ones asked for, most wanted
+ * first (none: the program's own language); `locale` says which one the names are in.
+ */
+export function publicProgram(shop: Shop, locales: readonly string[] = []) {
+  const { program, locale, programName } = localizedProgram(shop.program, locales);
   const currency = shop.currency ?? FALLBACK_CURRENCY;
   return {
+    locale,
+    ...(programName ? { programName } : {}),
     currency,
     earning: { pointsPerUnit: program.earning.pointsPerUnit },
     signupBonus: program.signupBonus,
     tiers: program.tiers.map((tier) => ({
       name: tier.name,
+      ...(tier.description ? { description: tier.description } : {}),
       minSpend: formatMinorUnits(toMinorUnits(tier.minSpend, currency), currency),
       multiplier: tier.multiplier,
     })),
@@ -30,8 +38,8 @@ export function publicProgram(shop: Shop) {
   };
 }
 
-export function memberView(shop: Shop, customerId: string, member: Member | undefined, lots: Lot[], now: Date) {
-  const { program } = shop;
+export function memberView(shop: Shop, customerId: string, member: Member | undefined, lots: Lot[], now: Date, locales: readonly string[] = []) {
+  const { program, locale } = localizedProgram(shop.program, locales);
   const currency = shop.currency ?? FALLBACK_CURRENCY;
   // The window ends now, or at the member's latest order where that is later (a clock set back).
   const spend = member ? spendUpTo(member.spendByOrder, latest(member.tierAsOf, now.toISOString())) : 0;
@@ -40,11 +48,13 @@ export function memberView(shop: Shop, customerId: string, member: Member | unde
   const balance = (member && settleExpired(member, lots, now)?.member?.balance) ?? member?.balance ?? 0;
   return {
     customerId,
+    locale,
     enrolled: member !== undefined,
     currency,
     balance,
     pending: member?.pending ?? 0,
     tier: tier.name,
+    ...(tier.description ? { tierDescription: tier.description } : {}),
     tierMultiplier: tier.multiplier,
     tierSpend: formatMinorUnits(spend, currency),
     nextTier: nextTierAfter(program, spend, currency),
