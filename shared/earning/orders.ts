@@ -14,6 +14,8 @@ import type { Coupon } from '../rewards/coupon.ts';
 import { newCoupon } from '../rewards/redeem.ts';
 import { randomCreditReference } from '../rewards/coupon-code.ts';
 import { tierForSpend } from '../program/tiers.ts';
+import { campaignBonus, withCampaignEntry } from '../campaigns/bonus.ts';
+import type { RunningCampaign } from '../campaigns/campaign.ts';
 import type { Change } from './change.ts';
 import type { OrderCancelled, OrderPaid, RefundCreated } from './events.ts';
 import { CurrencyMismatchError } from './errors.ts';
@@ -34,6 +36,8 @@ export interface OrderContext {
   coupons?: Coupon[];
   /** Makes a coupon code, for a tier reward the order may unlock. */
   couponCode?: () => string;
+  /** The shop's bonus campaigns that run at a paid order's instant (docs/campaigns.md). */
+  campaigns?: readonly RunningCampaign[];
   now: Date;
 }
 
@@ -56,7 +60,8 @@ export function applyOrderPaid(ctx: OrderContext, event: OrderPaid): Change | nu
   const { pointsPerUnit } = ctx.program.earning;
   // Imported history counts toward tiers and spend; it earns only when the program says so.
   const earns = !event.imported || ctx.program.history?.importedOrdersEarnPoints === true;
-  const points = earns ? pointsForSpend(eligibleMinor, event.currency, pointsPerUnit, tier.multiplier) : 0;
+  const bonus = earns ? campaignBonus({ campaigns: ctx.campaigns ?? [], at: event.at, tier: tier.name, tierMultiplier: tier.multiplier, eligibleMinor, ...(event.lines ? { lines: event.lines } : {}), currency: event.currency, pointsPerUnit }) : undefined;
+  const points = (earns ? pointsForSpend(eligibleMinor, event.currency, pointsPerUnit, tier.multiplier) : 0) + (bonus?.points ?? 0);
   const paidOrder: Order = {
     ...order,
     // Refunds that arrived before anything named the currency are read in the order's now.
@@ -75,6 +80,8 @@ export function applyOrderPaid(ctx: OrderContext, event: OrderPaid): Change | nu
       tier: tier.name,
       multiplier: tier.multiplier,
       discountCodes: event.discountCodes,
+      ...(bonus ? { campaign: { id: bonus.campaignId, name: bonus.name, points: bonus.points } } : {}),
+      ...loyaltyDiscount(ctx, event),
       ...(event.imported ? { imported: true as const } : {}),
     },
   };
@@ -107,13 +114,20 @@ export function applyOrderPaid(ctx: OrderContext, event: OrderPaid): Change | nu
     orderId: event.orderId,
     ...(pending ? { pendingUntil } : {}),
   };
-  return withCouponUses(ctx, event, settle(ctx, paidOrder, earned, lot, { id: 'paid', at: event.at }, [entry]));
+  return withCouponUses(ctx, event, settle(ctx, paidOrder, earned, lot, { id: 'paid', at: event.at }, withCampaignEntry(entry, bonus, pending)));
 }
 
 /** Our coupons the order used are marked used with its change. */
 function withCouponUses(ctx: OrderContext, event: OrderPaid, change: Change): Change {
   const uses = (ctx.coupons ?? []).filter((coupon) => coupon.status !== 'used' && event.discountCodes.includes(coupon.code));
   return uses.length ? { ...change, couponUses: uses.map((coupon) => ({ code: coupon.code, orderId: event.orderId, at: event.at })) } : change;
+}
+
+/** What our coupon codes took off the order: the cost of the rewards it used (the ROI view's). */
+function loyaltyDiscount(ctx: OrderContext, event: OrderPaid): { loyaltyDiscountMinor?: number } {
+  const ours = (ctx.coupons ?? []).filter((coupon) => event.discountCodes.includes(coupon.code) && (coupon.status !== 'used' || coupon.usedOrderId === event.orderId));
+  const minor = ours.reduce((sum, coupon) => sum + Math.max(0, event.discountAmounts?.[coupon.code] ?? 0), 0);
+  return minor > 0 ? { loyaltyDiscountMinor: minor } : {};
 }
 
 /** An order from a customer not yet enrolled enrolls them, without the signup bonus. */
@@ -197,7 +211,7 @@ interface Cause {
  * points back from the order's own lot; if the member already spent them, the balance goes
  * negative and later earnings pay it back.
  */
-function settle(ctx: OrderContext, order: Order, member: Member | undefined, lot: Lot | undefined, cause: Cause, earlier: LedgerEntry[]): Change {
+export function settle(ctx: OrderContext, order: Order, member: Member | undefined, lot: Lot | undefined, cause: Cause, earlier: LedgerEntry[]): Change {
   const paid = order.paid;
   if (!paid || !member) return { order, lots: [], entries: earlier };
 
@@ -269,7 +283,7 @@ function settle(ctx: OrderContext, order: Order, member: Member | undefined, lot
  */
 function withOrderSpend(member: Member, order: Order, paid: NonNullable<Order['paid']>, spendTarget: number, ctx: OrderContext): Member {
   const spendByOrder = { ...member.spendByOrder };
-  spendByOrder[order.orderId] = { at: paid.at, minor: spendTarget, multiplier: paid.multiplier, ...(order.cancelledAt ? { cancelled: true as const } : {}) };
+  spendByOrder[order.orderId] = { at: paid.at, minor: spendTarget, multiplier: paid.multiplier, ...(order.cancelledAt ? { cancelled: true as const } : {}), ...(paid.imported ? { imported: true as const } : {}) };
   const asOf = latest(member.tierAsOf, boundedByNow(paid.at, ctx.now));
   return withTier({ ...member, spendByOrder: pruneSpend(spendByOrder, asOf) }, asOf, ctx.program, paid.currency);
 }

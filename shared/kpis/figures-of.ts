@@ -8,6 +8,8 @@ import { utcDay } from '../clock.ts';
 import type { Member, Order } from '../ledger/types.ts';
 import type { Coupon } from '../rewards/coupon.ts';
 import { historyName, keyFor, orderHistoryDeltas } from './histories.ts';
+import { roiFiguresOf } from './roi-figures.ts';
+import { lifecycleFiguresOf } from './lifecycle-figures.ts';
 import { GAUGE, type Feedback, type FigureDelta, type FigureSource } from './stats-types.ts';
 
 class Deltas {
@@ -55,6 +57,10 @@ export function figuresOf(source: FigureSource): FigureDelta[] {
   } else if (source.after) {
     memberFigures(d, source.before, source.after);
   }
+  // The ROI view's months ("Does it pay?"): see `roi-figures.ts`.
+  for (const [bucket, add] of roiFiguresOf(source)) for (const [name, by] of Object.entries(add)) d.add(bucket, name, by);
+  // The lifecycle pyramid and the moves between stages per month: see `lifecycle-figures.ts`.
+  for (const [bucket, add] of lifecycleFiguresOf(source)) for (const [name, by] of Object.entries(add)) d.add(bucket, name, by);
   return d.list();
 }
 
@@ -86,7 +92,8 @@ function orderFigures(d: Deltas, was: Order | undefined, after: Order | undefine
   if (!after?.paid || !after.customerId) return;
   const day = utcDay(after.paid.at);
   d.add(day, 'revenueMinor', after.spendCounted - (was?.spendCounted ?? 0));
-  d.add(day, 'orders', Number(counted(after)) - Number(counted(was)));
+  // A guest order (no customer) was never counted: claimed by a new member, it counts now.
+  d.add(day, 'orders', Number(counted(after)) - Number(counted(was) && was?.customerId !== undefined));
 }
 
 function couponFigures(d: Deltas, was: Coupon | undefined, after: Coupon | undefined) {
