@@ -17,6 +17,10 @@ import { TokenRefusedError } from '../shopify/errors.ts';
 import { setupRoutes } from './admin-setup.ts';
 import { beginHistoryImport } from '../jobs/history-import.ts';
 import { rewardSettlementRoutes } from './admin-rewards.ts';
+import { campaignRoutes } from './admin-campaigns.ts';
+import { referralAdminRoutes } from './admin-referrals.ts';
+import { roiRoutes } from './admin-roi.ts';
+import { migrationRoutes } from './admin-migration.ts';
 import type { Shop } from '../store/ports.ts';
 import { retryOnConflict } from '../store/retry.ts';
 import { InvalidRangeError, programKpis } from '../kpis/kpis.ts';
@@ -76,9 +80,14 @@ export function adminRoutes(deps: ApiDeps) {
 
   return new Hono<AdminEnv>()
     .use(sessionToken)
+    // Before the 256 KiB limit: a members file may be up to 5 MB (its route sets its own limit).
+    .route('/', migrationRoutes(deps))
     .use(bodyLimit({ maxSize: 256 * 1024, onError: (c) => problem(c, 413, 'payload-too-large', 'admin bodies are limited to 256 KiB') }))
     .route('/', setupRoutes(deps))
     .route('/', rewardSettlementRoutes(deps))
+    .route('/', campaignRoutes(deps))
+    .route('/', referralAdminRoutes(deps))
+    .route('/', roiRoutes(deps))
     .get('/program', async (c) => c.json(programSettingsView(await shopOf(c.get('user').shop, c.get('now')))))
     .put('/program', async (c) => {
       const { shop: domain, userId } = c.get('user');

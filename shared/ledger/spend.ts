@@ -21,6 +21,8 @@ export interface OrderSpend {
   multiplier: number;
   /** Cancelled: it counts no spend and no order, but is still re-rated (what it earned, and gave back). */
   cancelled?: true;
+  /** From the history imported at installation: an order placed before the program (`kpis/roi-figures.ts`). */
+  imported?: true;
 }
 
 export type SpendByOrder = Record<string, OrderSpend>;

@@ -70,7 +70,12 @@ export function redeem(ctx: RedeemContext, rewardId: string): { change: Change; 
   if (!member || member.balance < reward.cost) throw new InsufficientPointsError(member?.balance ?? 0, reward.cost);
 
   const coupon = newCoupon(ctx.shop, ctx.customerId, reward, ctx.code, ctx.now, 'redemption');
-  const next: Member = { ...withActivity(member, ctx.now.toISOString()), balance: member.balance - reward.cost, consumed: member.consumed + reward.cost };
+  const next: Member = {
+    ...withActivity(member, ctx.now.toISOString()),
+    balance: member.balance - reward.cost,
+    consumed: member.consumed + reward.cost,
+    firstRedeemedAt: member.firstRedeemedAt ?? ctx.now.toISOString(),
+  };
   return {
     coupon,
     change: {
