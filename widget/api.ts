@@ -7,6 +7,8 @@
 export interface Reward {
   id: string;
   name: string;
+  /** The store owner's words for it, in the customer's language where written. */
+  description?: string;
   kind: string;
   cost: number;
   value?: number;
@@ -15,12 +17,17 @@ export interface Reward {
 }
 
 export interface Program {
+  /** The locale the names are in (the storefront's where the program is translated into it). */
+  locale?: string;
+  programName?: string;
   currency: string;
   earning: { pointsPerUnit: number };
   signupBonus: number;
-  tiers: { name: string; minSpend: string; multiplier: number }[];
+  tiers: { name: string; description?: string; minSpend: string; multiplier: number }[];
   expiry: { days: number };
   rewards: Reward[];
+  /** While the shop's referrals are on: the friend's welcome reward. */
+  referrals?: { friendReward: { name: string; kind: string; value?: number; minimumOrder?: number } };
 }
 
 export interface Member {
@@ -30,11 +37,14 @@ export interface Member {
   balance: number;
   pending: number;
   tier: string;
+  tierDescription?: string;
   tierMultiplier: number;
   tierSpend: string;
   nextTier: { name: string; multiplier: number; minSpend: string; remaining: string; currency: string } | null;
   expiring: { points: number; expiresAt: string }[];
   rewards: (Reward & { affordable: boolean })[];
+  /** The member's own referral link, while the shop's referrals are on. */
+  referral?: { code: string; url: string };
 }
 
 export type ActivityType = 'earn' | 'reverse' | 'bonus' | 'adjust' | 'redeem' | 'expire' | 'rerate';
@@ -78,7 +88,9 @@ export class ApiError extends Error {
   }
 }
 
-export function storefrontApi(base: URL) {
+/** `locale`: the storefront's, sent as `?locale=` so names and descriptions come in its language. */
+export function storefrontApi(base: URL, locale?: string) {
+  const inLocale = (path: string) => (locale ? `${path}?locale=${encodeURIComponent(locale)}` : path);
   async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
     let response: Response;
     try {
@@ -97,10 +109,11 @@ export function storefrontApi(base: URL) {
     call<T>(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 
   return {
-    program: () => call<Program>('program'),
-    member: () => call<Member>('member'),
+    program: () => call<Program>(inLocale('program')),
+    member: () => call<Member>(inLocale('member')),
     activity: () => call<{ entries: ActivityEntry[] }>('member/activity?limit=5'),
     redeem: (rewardId: string, idempotencyKey: string) => post<Redemption>('member/redemptions', { rewardId }, { 'idempotency-key': idempotencyKey }),
+    claimReferral: (code: string, email: string) => post<{ code: string; expiresAt?: string; status: string }>('referrals', { code, email }),
     feedback: (score: number, comment: string) => post<{ score: number }>('member/feedback', comment ? { score, comment } : { score }),
   };
 }

@@ -13,6 +13,7 @@ import { append, h, type Child } from './dom.ts';
 import { localeKit, storefrontLocale, type LocaleKit } from './messages.ts';
 import { styles } from './styles.ts';
 import { surveyView, type Survey } from './survey.ts';
+import { arrivedWithCode, friendOfferView, referralShareView, type FriendOffer } from './referral.ts';
 
 type View =
   | { kind: 'loading' }
@@ -43,12 +44,16 @@ export class LoyaltyWidget extends HTMLElement {
   private credit: { amount: string; issued: boolean } | undefined;
   private copied = false;
   private survey: Survey = { comment: '', state: 'open' };
+  private friendOffer: FriendOffer = { email: '', state: 'open' };
+  private referralCopied = { value: false };
   private focusNext: string | undefined;
 
   connectedCallback() {
     if (this.started) return;
     this.started = true;
-    this.kit = localeKit(storefrontLocale(this));
+    const locale = storefrontLocale(this);
+    this.kit = localeKit(locale);
+    this.api = storefrontApi(new URL('./', import.meta.url), locale);
     const shadow = this.attachShadow({ mode: 'open' });
     const style = h('style');
     style.textContent = styles;
@@ -113,12 +118,13 @@ export class LoyaltyWidget extends HTMLElement {
     const { t, points, money, days } = this.kit;
     const login = this.dataset.loginUrl || '/account/login';
     return [
-      h('h2', {}, t.join),
+      this.friendOfferView(program),
+      h('h2', {}, program.programName ?? t.join),
       h('ul', { class: 'list' },
-        h('li', {}, t.howEarn(points(program.earning.pointsPerUnit), money('1', program.currency))),
+        h('li', {}, earningRate(program, this.kit)),
         program.signupBonus > 0 && h('li', {}, t.howBonus(points(program.signupBonus))),
-        program.tiers.length > 1 && h('li', {}, t.howTiers, h('ul', { class: 'mu' }, program.tiers.map((tier) => h('li', {}, t.tierRow(tier.name, money(tier.minSpend, program.currency), this.kit.number(tier.multiplier)))))),
-        program.rewards.length > 0 && h('li', {}, t.howRewards, h('ul', { class: 'mu' }, program.rewards.map((reward) => h('li', {}, `${reward.name}: ${points(reward.cost)}`)))),
+        program.tiers.length > 1 && h('li', {}, t.howTiers, h('ul', { class: 'mu' }, program.tiers.map((tier) => h('li', {}, t.tierRow(tier.name, money(tier.minSpend, program.currency), this.kit.number(tier.multiplier)), tier.description && [h('br'), tier.description])))),
+        program.rewards.length > 0 && h('li', {}, t.howRewards, h('ul', { class: 'mu' }, program.rewards.map((reward) => h('li', {}, `${reward.name}: ${points(reward.cost)}`, reward.description && [h('br'), reward.description])))),
         program.expiry.days > 0 && h('li', {}, t.howExpiry(days(program.expiry.days))),
       ),
       h('p', { style: 'margin-top:1em' }, h('a', { class: 'btn', href: login, 'data-k': 'login' }, t.signIn)),
@@ -143,6 +149,7 @@ export class LoyaltyWidget extends HTMLElement {
       ],
       h('h3', {}, t.activity),
       this.activityView(activity),
+      member.referral && referralShareView(member.referral, this.referralHost(), this.referralCopied),
       surveyView(this.survey, {
         t,
         api: this.api,
@@ -154,6 +161,17 @@ export class LoyaltyWidget extends HTMLElement {
     ];
   }
 
+  private referralHost() {
+    return { api: this.api, render: () => this.render(), announce: (text: string) => this.announce(text) };
+  }
+
+  /** A visitor who came through a member's referral link: the friend's welcome reward, to claim. */
+  private friendOfferView(program: Program): Child {
+    const code = arrivedWithCode();
+    const reward = program.referrals?.friendReward;
+    return code && reward ? friendOfferView(code, reward.name, this.friendOffer, this.referralHost()) : null;
+  }
+
   private tierView(member: Member): Child {
     const { t, money, number } = this.kit;
     const next = member.nextTier;
@@ -161,6 +179,7 @@ export class LoyaltyWidget extends HTMLElement {
     const toNext = next && t.toNext(money(next.remaining, next.currency), next.name);
     return h('div', { class: 'tier' },
       h('p', {}, h('strong', {}, t.tier(member.tier))),
+      member.tierDescription && h('p', { class: 'mu', 'data-tier-description': '' }, member.tierDescription),
       member.tierMultiplier !== 1 && h('p', { class: 'mu' }, t.multiplier(number(member.tierMultiplier))),
       next
         ? [
@@ -203,7 +222,7 @@ export class LoyaltyWidget extends HTMLElement {
     }
     return h('li', {},
       h('div', { class: 'row' },
-        h('div', {}, h('strong', {}, reward.name), h('br'), h('span', { class: 'mu' }, points(reward.cost)), reward.minimumOrder && [h('br'), h('span', { class: 'mu' }, t.minimumOrder(money(reward.minimumOrder, member.currency)))]),
+        h('div', {}, h('strong', {}, reward.name), reward.description && [h('br'), h('span', { class: 'mu', 'data-description': '' }, reward.description)], h('br'), h('span', { class: 'mu' }, points(reward.cost)), reward.minimumOrder && [h('br'), h('span', { class: 'mu' }, t.minimumOrder(money(reward.minimumOrder, member.currency)))]),
         h('div', { class: 'act' }, actions),
       ),
       !reward.affordable && h('p', { class: 'mu', id: why, style: 'margin:.25em 0 0' }, t.needMore(points(reward.cost - member.balance))),
@@ -227,7 +246,7 @@ export class LoyaltyWidget extends HTMLElement {
     this.render();
     try {
       const redemption = await this.api.redeem(reward.id, key);
-      const credit = redemption.kind === 'store_credit' ? { amount: `${redemption.value ?? ''} ${redemption.currency ?? ''}`.trim(), issued: redemption.status === 'issued' } : undefined;
+      const credit = redemption.kind === 'store_credit' ? { amount: this.kit.money(redemption.value ?? '0', redemption.currency ?? ''), issued: redemption.status === 'issued' } : undefined;
       this.credit = credit;
       this.coupon = credit ? undefined : { code: redemption.code ?? '', expiresAt: redemption.expiresAt ?? '', reward: reward.name };
       this.copied = false;
@@ -296,6 +315,16 @@ export class LoyaltyWidget extends HTMLElement {
       ),
     );
   }
+}
+
+/**
+ * "Earn 1 point for every $1", or, where a point takes more than one unit (the yen default earns
+ * 0.01 a yen), "Earn 1 point for every ¥100" rather than "0.01 points for every ¥1".
+ */
+function earningRate(program: Program, kit: LocaleKit): string {
+  const rate = program.earning.pointsPerUnit;
+  if (rate >= 1) return kit.t.howEarn(kit.points(rate), kit.money('1', program.currency));
+  return kit.t.howEarn(kit.points(1), kit.money(String(Math.round((1 / rate) * 100) / 100), program.currency));
 }
 
 /** Lots come soonest first; those of one day are one line, as the customer sees a date, not lots. */

@@ -1,0 +1,113 @@
+/**
+ * The storefront widget of a shop that counts in yen, in a real headless Chromium on the demo
+ * store page: the program's names and descriptions in the customer's language (Russian here, as
+ * the store owner translated them), money in yen with the locale's own format, and the guest's
+ * earning rate as "1 point for every ¥100". One browser for the file.
+ */
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_SHOP } from '../../local/demo-store.ts';
+import { CHROMIUM, assertChromium, browserTestsRun } from '../support/browser.ts';
+import { paidOrder } from '../support/fixtures.ts';
+import { json, sessionToken, testService } from '../support/http.ts';
+
+const runs = browserTestsRun();
+const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARTIFACTS = 'test-artifacts';
+const NOW = '2026-06-01T12:00:00Z';
+
+let service: Awaited<ReturnType<typeof testService>>;
+let server: ServerType;
+let origin: string;
+let browser: Browser;
+const pageErrors: string[] = [];
+
+async function admin(path: string, init: RequestInit = {}) {
+  const token = await sessionToken({ at: new Date(NOW), shop: DEMO_SHOP });
+  return service.app.request(`/admin${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
+}
+
+beforeAll(async () => {
+  if (!runs) return;
+  assertChromium();
+  service = await testService(NOW);
+  // Customer 1001: the signup bonus, then a ¥60,000 order, the shop's first: 700 points, Silver.
+  const created = { id: 1001, email: 'c1001@example.com', created_at: '2026-04-01T09:00:00Z', updated_at: '2026-04-01T09:00:00Z' };
+  for (const [topic, body] of [['customers/create', created], ['orders/paid', paidOrder({ id: 10010, customerId: 1001, subtotal: '60000', currency: 'JPY', at: '2026-05-01T10:00:00Z' })]] as const) {
+    const response = await service.webhook(topic, body, { shop: DEMO_SHOP });
+    if (response.status !== 200) throw new Error(`seeding ${topic}: ${response.status} ${await response.text()}`);
+  }
+  const { program } = await json(await admin('/program'));
+  program.tiers[1].description = 'Points faster, all year';
+  program.content = {
+    defaultLocale: 'en',
+    translations: {
+      ru: {
+        tiers: { Silver: { name: 'Серебро', description: 'Баллы быстрее весь год' }, Gold: { name: 'Золото' } },
+        rewards: { 'five-off': { name: 'Скидка 500 ¥', description: 'На следующий заказ' } },
+      },
+    },
+  };
+  const saved = await admin('/program', { method: 'PUT', body: JSON.stringify(program) });
+  if (saved.status !== 200) throw new Error(`saving the program: ${saved.status} ${await saved.text()}`);
+  const port = await new Promise<number>((resolve) => {
+    server = serve({ fetch: service.app.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) => resolve(info.port));
+  });
+  origin = `http://127.0.0.1:${port}`;
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  mkdirSync(ARTIFACTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+});
+
+async function openStore(customer: string, locale: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 800, height: 1000 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(`${origin}/?customer=${customer}&locale=${locale}`);
+  return page;
+}
+
+const textOf = async (page: Page, selector: string) => {
+  const element = page.locator('loyalty-widget').locator(selector).first();
+  await element.waitFor();
+  return (await element.innerText()).replace(/\s+/g, ' ').trim();
+};
+
+describe.runIf(runs)('the widget in the customer’s language and the shop’s currency', () => {
+  it('shows a member the translated tier and rewards, with yen in Russian format', async () => {
+    const page = await openStore('1001', 'ru');
+    await page.locator('loyalty-widget').locator('[data-balance]').waitFor();
+    const tier = await textOf(page, '.tier');
+    expect(tier).toContain('Уровень Серебро');
+    expect(tier).toContain('Баллы быстрее весь год');
+    // ¥90,000 to Gold, as Russian writes yen: "90 000 ¥" (with narrow no-break spaces).
+    expect(tier).toMatch(/Ещё 90\s000\s¥ покупок до уровня Золото/);
+    const rewards = await textOf(page, 'ul.list');
+    expect(rewards).toContain('Скидка 500 ¥');
+    expect(rewards).toContain('На следующий заказ');
+    // What Russian leaves untranslated stays as the store owner wrote it.
+    expect(rewards).toContain('10% off your order');
+    await page.screenshot({ path: `${ARTIFACTS}/locales-member-ru.png` });
+    await page.context().close();
+  });
+
+  it('tells a guest the yen earning rate as one point for every ¥100, and the thresholds in yen', async () => {
+    const page = await openStore('', 'en');
+    const how = await textOf(page, 'ul.list');
+    expect(how).toContain('Earn 1 point for every ¥100 you spend.');
+    expect(how).toContain('Silver: from ¥50,000, 1.25× points');
+    expect(how).toContain('Points faster, all year');
+    expect(how).toContain('¥500 off your order: 500 points');
+    await page.screenshot({ path: `${ARTIFACTS}/locales-guest-en.png` });
+    await page.context().close();
+    expect(pageErrors).toEqual([]);
+  });
+});
