@@ -24,6 +24,8 @@ import { FlowTriggers } from '../shared/shopify/flow-triggers.ts';
 import { MemoryEventBus } from '../shared/stream/memory-event-bus.ts';
 import { adminGraphqlFromEnv, recentTokens } from '../shared/shopify/admin-config.ts';
 import { DynamoDbOutboundStore } from '../shared/store/dynamodb/outbound.ts';
+import { DynamoDbMemberImportStore } from '../shared/store/dynamodb/member-import.ts';
+import { ShopifyCustomerDirectory } from '../shared/shopify/customers-by-email.ts';
 import { publicProgram } from '../shared/http/views.ts';
 
 export interface LocalAppOptions {
@@ -77,6 +79,9 @@ export function createLocalApp(options: LocalAppOptions) {
     // Locally the effect is visible to the very next request: no queue in between.
     accessTokens,
     deliveryLog,
+    // The members CSV import: its batched reads and per-member writes, and email look-ups at Shopify.
+    memberImports: new DynamoDbMemberImportStore(options.client, options.tableName),
+    customers: new ShopifyCustomerDirectory(adminGraphqlFromEnv(env, accessTokens)),
     mail: { ...(env.SES_SENDER_EMAIL ? { senderEmail: env.SES_SENDER_EMAIL } : {}), ...(env.SES_CONFIGURATION_SET ? { configurationSet: env.SES_CONFIGURATION_SET } : {}) },
     deliver: (delivery, now) => processDelivery(store, delivery, now, { exports: outbox, accessTokens: tokenStore, deliveryLog: throttledLog }),
   });

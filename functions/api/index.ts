@@ -2,7 +2,9 @@
 import { handle } from 'hono/aws-lambda';
 import { systemClock } from '../../shared/clock.ts';
 import { createApiApp } from '../../shared/http/app.ts';
-import { adminClientFromEnv } from '../../shared/shopify/admin-config.ts';
+import { adminClientFromEnv, adminGraphqlFromEnv } from '../../shared/shopify/admin-config.ts';
+import { ShopifyCustomerDirectory } from '../../shared/shopify/customers-by-email.ts';
+import { DynamoDbMemberImportStore } from '../../shared/store/dynamodb/member-import.ts';
 import { DynamoDbWebhookDeliveryLog } from '../../shared/store/dynamodb/webhook-deliveries.ts';
 import { createAccessTokens, mailSettingsFromEnv } from '../runtime/access-tokens.ts';
 import { logger, requiredEnv } from '../runtime/logger.ts';
@@ -16,6 +18,8 @@ const app = createApiApp({
   accessTokens,
   deliveryLog: new DynamoDbWebhookDeliveryLog(dynamoDbClient(), requiredEnv('TABLE_NAME')),
   mail: mailSettingsFromEnv(),
+  memberImports: new DynamoDbMemberImportStore(dynamoDbClient(), requiredEnv('TABLE_NAME')),
+  customers: new ShopifyCustomerDirectory(adminGraphqlFromEnv(process.env, accessTokens)),
   secrets: appSecrets,
   clock: systemClock,
   logger,

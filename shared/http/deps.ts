@@ -7,6 +7,9 @@ import type { PrivacyOutcome } from '../privacy/privacy.ts';
 import type { DiscountIssuer } from '../shopify/admin-graphql.ts';
 import type { LoyaltyStore, WebhookDeliveryLog } from '../store/ports.ts';
 import type { ShopAccessTokens } from '../shopify/access-tokens.ts';
+import type { ProductSetSource } from '../shopify/product-sets.ts';
+import type { CustomerDirectory } from '../migration/import-members.ts';
+import type { MemberImportStore } from '../store/ports/member-import.ts';
 
 export interface AppSecrets {
   /** The app's client secret: webhook HMACs, App Proxy signatures and session tokens. */
@@ -46,6 +49,12 @@ export interface AppDeps {
   deliveryLog?: WebhookDeliveryLog;
   /** The e-mail sender settings (`SES_SENDER_EMAIL`, `SES_CONFIGURATION_SET`), for the Setup screen. */
   mail?: MailSettings;
+  /** The members CSV import's reads and writes (`/admin/imports`); none: the import answers 503. */
+  memberImports?: MemberImportStore;
+  /** Who the shop's email addresses belong to at Shopify (the import's rows without a customer id). */
+  customers?: CustomerDirectory;
+  /** Where collection and tag campaigns learn their products (the Admin API); none: such campaigns answer 503. */
+  productSets?: ProductSetSource;
   /** Processes a verified delivery inline (local server) or hands it to a queue (cloud receiver). */
   deliver: (delivery: VerifiedDelivery, now: Date) => Promise<ProcessEventOutcome | PrivacyOutcome | { outcome: 'queued' }>;
 }

@@ -30,6 +30,7 @@ const SCOPE_OF_OPERATION: Record<string, string> = {
   metafieldsSet: 'write_customers', // the access that changes the owner (customers; the shop's own app metafields need none)
   orders: 'read_orders',
   bulkOperationRunQuery: 'read_orders',
+  customers: 'read_customers', // the members import's email look-ups
 };
 /** Scopes an operation needs besides its own: the history import reads a year of orders, past the 60 days `read_orders` sees. */
 const MORE_SCOPES_OF_OPERATION: Record<string, string[]> = { bulkOperationRunQuery: ['read_all_orders'] };
