@@ -30,6 +30,7 @@
  * | feedback,       |                                  |                         |                                       |                              |
  * | export request  |                                  |                         |                                       |                              |
  * | figures         | STATS#{shop}#{day|gauge}#{shard} | STATS                   |                                       | OWNED#{shop} / {PK}          |
+ * | ROI month       | STATS#{shop}#roi:{YYYY-MM}#{shard} | STATS (as figures: `kpis/roi-figures.ts`) |                   | OWNED#{shop} / {PK}          |
  * | figures mark    | FIGURES#{first sequence number}  | MARK                    |                                       |                              |
  * | priority row    | STATS#{shop}#priority:{list}     | {ceiling-value}#{id}    |                                       | OWNED#{shop} / {PK}          |
  * | rate limit      | RATE#{shop}#{action}#{customer}  | {windowStart}           |                                       | OWNED#{shop} / {PK}          |
