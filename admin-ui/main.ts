@@ -6,14 +6,18 @@
 import { appBridge, devTokens, useTokens } from './api.ts';
 import { h, show, type Child } from './dom.ts';
 import { dashboardScreen } from './dashboard.ts';
+import { roiScreen } from './roi.ts';
 import { membersScreen } from './members.ts';
 import { programScreen } from './program.ts';
 import { setupScreen } from './setup.ts';
+import { referralsScreen } from './referrals.ts';
 
 const screens = {
   dashboard: { title: 'Dashboard', render: dashboardScreen },
+  roi: { title: 'Does it pay?', render: roiScreen },
   program: { title: 'Program', render: programScreen },
   members: { title: 'Members', render: membersScreen },
+  referrals: { title: 'Referrals', render: referralsScreen },
   setup: { title: 'Setup', render: setupScreen },
 } as const;
 type ScreenName = keyof typeof screens;

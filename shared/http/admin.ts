@@ -17,6 +17,7 @@ import { TokenRefusedError } from '../shopify/errors.ts';
 import { setupRoutes } from './admin-setup.ts';
 import { beginHistoryImport } from '../jobs/history-import.ts';
 import { rewardSettlementRoutes } from './admin-rewards.ts';
+import { lifecycleRoutes } from './admin-lifecycle.ts';
 import { campaignRoutes } from './admin-campaigns.ts';
 import { referralAdminRoutes } from './admin-referrals.ts';
 import { roiRoutes } from './admin-roi.ts';
@@ -85,6 +86,7 @@ export function adminRoutes(deps: ApiDeps) {
     .use(bodyLimit({ maxSize: 256 * 1024, onError: (c) => problem(c, 413, 'payload-too-large', 'admin bodies are limited to 256 KiB') }))
     .route('/', setupRoutes(deps))
     .route('/', rewardSettlementRoutes(deps))
+    .route('/', lifecycleRoutes(deps))
     .route('/', campaignRoutes(deps))
     .route('/', referralAdminRoutes(deps))
     .route('/', roiRoutes(deps))

@@ -2,6 +2,8 @@
  * The service's HTTP app: the same hono app behind the local server and the Lambda functions.
  * Handlers parse, call the core and answer; `onError` is the only place errors become answers.
  */
+import { ReferralError } from '../referrals/errors.ts';
+import { BirthdayChangeTooSoonError, InvalidBirthdayError } from '../birthdays/birthday.ts';
 import { Hono } from 'hono';
 import { AdjustmentBelowZeroError } from '../admin/errors.ts';
 import { BusyError, CurrencyMismatchError } from '../earning/errors.ts';
@@ -75,6 +77,9 @@ export function withProblemAnswers<T extends Hono<any, any, any>>(app: T, logger
     if (error instanceof InsufficientPointsError) return problem(c, 409, error.type, error.message, { balance: error.balance, cost: error.cost });
     if (error instanceof ProgramInactiveError) return problem(c, 409, error.type, error.message);
     if (error instanceof UnknownRewardError) return problem(c, 422, error.type, error.message);
+    if (error instanceof InvalidBirthdayError) return problem(c, 422, error.type, error.message, { problems: error.problems });
+    if (error instanceof BirthdayChangeTooSoonError) return problem(c, 409, error.type, error.message, { changeableFrom: error.changeableFrom.slice(0, 10) });
+    if (error instanceof ReferralError) return problem(c, error.status, error.type, error.message, error.extensions);
     // Every log line names the shop and the delivery; none carries a payload or personal data.
     const log = logger.createChild({
       persistentKeys: { shop: c.req.header('x-shopify-shop-domain') ?? c.req.query('shop'), webhookId: c.req.header('x-shopify-webhook-id'), path: c.req.path },

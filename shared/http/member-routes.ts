@@ -19,8 +19,11 @@ import { redemptionFacts } from './activity-log.ts';
 import type { ApiDeps } from './deps.ts';
 import { jsonBody } from './json-body.ts';
 import { HttpProblem, problem } from './problems.ts';
+import { memberReferral, publicReferrals, referralClaimRoutes } from './referral-routes.ts';
 import { enforceRateLimit, FEEDBACK_LIMIT, REDEMPTION_LIMIT } from './rate-limits.ts';
 import { memberView, publicProgram } from './views.ts';
+import { runningCampaignsView } from './campaign-views.ts';
+import { birthdayRoutes } from './birthday-routes.ts';
 
 /** What the door's middleware sets: who asks, in which shop, and when. */
 export type MemberEnv = { Variables: { shop: Shop; customerId: string | undefined; now: Date } };
@@ -43,12 +46,17 @@ const memberOnly = createMiddleware<MemberEnv>(async (c, next) => {
 export function memberRoutes(deps: ApiDeps, identify: IdentifyCustomer) {
   return new Hono<MemberEnv>()
     .use(identify)
-    .get('/program', (c) => c.json(publicProgram(c.get('shop'), customerLocales(c))))
+    // A friend claims a member's referral code (docs/referrals.md).
+    .route('/', referralClaimRoutes(deps))
+    // The member's birthday (docs/birthdays-and-guests.md).
+    .route('/', birthdayRoutes(deps))
+    // The bonus campaigns running now ride along (read through the container's short cache).
+    .get('/program', async (c) => c.json({ ...publicProgram(c.get('shop'), customerLocales(c)), ...publicReferrals(c.get('shop')), campaigns: runningCampaignsView(await deps.store.recentCampaigns(c.get('shop').shop, c.get('now')), c.get('now')) }))
     .get('/member', memberOnly, async (c) => {
       const shop = c.get('shop');
       const customerId = c.get('customerId')!;
-      const [member, lots] = await Promise.all([deps.store.getMember(shop.shop, customerId), deps.store.activeLots(shop.shop, customerId)]);
-      return c.json(memberView(shop, customerId, member, lots, c.get('now'), customerLocales(c)));
+      const [member, lots, referral] = await Promise.all([deps.store.getMember(shop.shop, customerId), deps.store.activeLots(shop.shop, customerId), memberReferral(deps, shop, customerId, c.get('now'))]);
+      return c.json({ ...memberView(shop, customerId, member, lots, c.get('now'), customerLocales(c)), ...referral });
     })
     .get('/member/activity', memberOnly, async (c) => {
       const shop = c.get('shop');

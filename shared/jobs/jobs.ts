@@ -9,7 +9,9 @@ import { activatePendingPoints } from './activate.ts';
 import { expireLots } from './expire.ts';
 import { sendReminders } from './remind.ts';
 import { flagFadingMembers } from './winback.ts';
+import { moveStages } from './lifecycle.ts';
 import { rerateTiers } from './tiers.ts';
+import { settleReferrals } from './referrals.ts';
 import type { Budget } from './budget.ts';
 import { writeQueuedExports } from '../privacy/deferred-exports.ts';
 import type { DataExportSink } from '../privacy/privacy.ts';
@@ -56,6 +58,10 @@ export const jobs: Record<string, Job> = {
   remind: async (deps, now) => ({ ...(await sendReminders(deps.store, deps.notifier, now, { ...budgetOf(deps), ...(await linksOf(deps)) })) }),
   /** Fading members are flagged and sent one win-back message per lapse, then every message due. */
   winback: async (deps, now) => ({ ...(await flagFadingMembers(deps.store, deps.notifier, now, { ...budgetOf(deps), ...(await linksOf(deps)) })) }),
+  /** Members move to fading and lost with time (each at the instant it happened); thresholds tuned restage a shop. */
+  lifecycle: async (deps, now) => ({ ...(await moveStages(deps.store, now, budgetOf(deps))) }),
+  /** Referrals whose friend's order is past its hold: the advocate is paid, or the referral blocked or void. */
+  referrals: async (deps, now) => ({ ...(await settleReferrals(deps.store, now, budgetOf(deps))) }),
   /** Tiers go down once spend leaves the window, without waiting for the member's next order. */
   tiers: async (deps, now) => ({ ...(await rerateTiers(deps.store, now, budgetOf(deps))) }),
   /** Writes the data exports the webhook processor queued (the cloud's path for `customers/data_request`). */
