@@ -36,7 +36,7 @@ describe('default programs in the shop’s currency', () => {
     expect(forints.tiers.map((tier) => tier.minSpend)).toEqual([0, 250_000, 750_000]);
     expect(forints.rewards[0]).toMatchObject({ value: 2500, cost: 500 });
     expect(forints.rewards[0]?.name).toMatch(/^HUF\s2,500 off your order$/);
-    // A 15,000 Ft order (about 40 dollars) earns 30 points; HUF has two decimals in ISO 4217.
+    // A 15,000 Ft order (about 40 dollars) earns 30 points (Shopify writes "15000.00"; Intl counts forints whole).
     expect(pointsFor('15000.00', 'HUF')).toBe(30);
     expect(tierForSpend(forints, toMinorUnits('250000', 'HUF'), 'HUF').name).toBe('Silver');
   });

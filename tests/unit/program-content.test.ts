@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { customerApi, type Member as AccountMember, type Program as AccountProgram } from '../../extensions/customer-account/src/api.ts';
+import { localeFormat } from '../../extensions/customer-account/src/locale-format.ts';
+import { messagesFor } from '../../extensions/customer-account/src/messages.ts';
+import { rewardsView } from '../../extensions/customer-account/src/rewards-view.ts';
 import { localizedProgram, requestedLocales, resolveLocale, contentKeptFor, type Content } from '../../shared/program/content.ts';
 import { defaultProgram, InvalidProgramError, parseProgram, parseProgramSettings, type Program } from '../../shared/program/program.ts';
 
@@ -87,5 +91,37 @@ describe('program content in the customer’s language', () => {
     expect(kept?.translations.fr).toEqual({ programName: 'Club fidélité', tiers: { Gold: { name: 'Or', description: 'Livraison offerte' } }, rewards: { 'five-off': { name: '5 de remise' } } });
     expect(kept?.translations['pt-BR']).toEqual({ tiers: {} });
     expect(kept?.translations.de).toEqual({ rewards: {} });
+  });
+});
+
+describe('the customer account page in the customer’s language', () => {
+  const NOW = new Date('2026-06-01T12:00:00Z');
+  const yenProgram: AccountProgram = { currency: 'JPY', earning: { pointsPerUnit: 0.01 }, signupBonus: 100, tiers: [{ name: 'Bronze', minSpend: '0', multiplier: 1 }, { name: 'Argent', minSpend: '50000', multiplier: 1.25 }], expiry: { days: 365 }, rewards: [] };
+  const member: AccountMember = {
+    customerId: '1001', enrolled: true, currency: 'JPY', balance: 700, pending: 0, tier: 'Argent', tierDescription: 'Des points plus vite', tierMultiplier: 1.25, tierSpend: '60000',
+    nextTier: { name: 'Or', multiplier: 1.5, minSpend: '150000', remaining: '90000', currency: 'JPY' }, expiring: [],
+    rewards: [{ id: 'five-off', name: '500 ¥ de remise', description: 'Sur votre prochaine commande', kind: 'fixed_amount', cost: 500, value: 500, affordable: true }],
+  };
+
+  it('asks the backend in the customer’s language with Accept-Language', async () => {
+    const sent: Headers[] = [];
+    const fetch = (async (_url: string, init: RequestInit) => {
+      sent.push(new Headers(init.headers));
+      return new Response(JSON.stringify(yenProgram), { headers: { 'content-type': 'application/json' } });
+    }) as unknown as typeof globalThis.fetch;
+    await customerApi({ appUrl: 'https://app.example', sessionToken: async () => 'token', locale: 'fr-CA', fetch }).program();
+    await customerApi({ appUrl: 'https://app.example', sessionToken: async () => 'token', fetch }).program();
+    expect(sent.map((headers) => headers.get('accept-language'))).toEqual(['fr-CA', null]);
+  });
+
+  it('shows the store owner’s descriptions, yen in the customer’s format and the rate as 1 point per ¥100', () => {
+    // French writes yen as CLDR has it: "90 000 JPY", whole, with its own spaces.
+    const view = rewardsView(member, yenProgram, NOW, { format: localeFormat('fr-FR', { timeZone: 'UTC' }), messages: messagesFor('fr-FR') });
+    expect(view.tier).toBe('Argent tier');
+    expect(view.tierDescription).toBe('Des points plus vite');
+    expect(view.rewards[0]).toMatchObject({ name: '500 ¥ de remise', details: 'Sur votre prochaine commande' });
+    expect(view.rewards[0]?.description).toMatch(/^500\sJPY off your order$/);
+    expect(view.progress?.label).toMatch(/^Spend 90\s000\sJPY more to reach Or$/);
+    expect(view.earning).toMatch(/^Earn 1 point for every 100\sJPY you spend\.$/);
   });
 });

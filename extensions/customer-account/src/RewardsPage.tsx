@@ -81,6 +81,7 @@ function StandingSection({ view, context }: { view: RewardsView; context: ViewCo
           <s-badge>{view.tier}</s-badge>
           {view.multiplier && <s-text>{view.multiplier}</s-text>}
         </s-stack>
+        {view.tierDescription && <s-text color="subdued">{view.tierDescription}</s-text>}
         {view.progress && (
           <s-stack direction="block" gap="small">
             <s-progress value={view.progress.fraction} max={1} accessibilityLabel={view.progress.accessibilityLabel} />
@@ -149,6 +150,7 @@ function RewardRow({ offer, busy, locked, failure, redeemingLabel, onRedeem }: R
       <s-stack direction="block" gap="small-200">
         <s-text type="strong">{offer.name}</s-text>
         <s-text>{offer.description}</s-text>
+        {offer.details && <s-text color="subdued">{offer.details}</s-text>}
         <s-text color="subdued">{offer.cost}</s-text>
         {offer.minimumOrder && <s-text color="subdued">{offer.minimumOrder}</s-text>}
         {offer.shortfall && <s-text color="subdued">{offer.shortfall}</s-text>}

@@ -8,6 +8,8 @@
 export interface Reward {
   id: string;
   name: string;
+  /** The store owner's words for it, in the customer's language where written. */
+  description?: string;
   kind: string;
   cost: number;
   value?: number;
@@ -19,7 +21,7 @@ export interface Program {
   currency: string;
   earning: { pointsPerUnit: number };
   signupBonus: number;
-  tiers: { name: string; minSpend: string; multiplier: number }[];
+  tiers: { name: string; description?: string; minSpend: string; multiplier: number }[];
   expiry: { days: number };
   rewards: Reward[];
 }
@@ -39,6 +41,7 @@ export interface Member {
   balance: number;
   pending: number;
   tier: string;
+  tierDescription?: string;
   tierMultiplier: number;
   tierSpend: string;
   nextTier: NextTier | null;
@@ -103,6 +106,8 @@ export interface CustomerApiOptions {
   appUrl: string;
   /** `shopify.sessionToken.get`: a fresh (or cached) token for each call. */
   sessionToken: () => Promise<string>;
+  /** The customer's language (`shopify.localization.language`): sent as `Accept-Language`, so names come in it. */
+  locale?: string;
   fetch?: typeof fetch;
 }
 
@@ -162,7 +167,7 @@ export function customerApi(options: CustomerApiOptions) {
       const token = await options.sessionToken();
       response = await send(`${base}${path}`, {
         ...init,
-        headers: { accept: 'application/json', authorization: `Bearer ${token}`, ...init.headers },
+        headers: { accept: 'application/json', authorization: `Bearer ${token}`, ...(options.locale ? { 'accept-language': options.locale } : {}), ...init.headers },
       });
     } catch (error) {
       throw new CustomerApiError(0, 'network', error instanceof Error ? error.message : String(error));

@@ -7,6 +7,7 @@ import { APP_URL } from './app-url.ts';
 import { RewardsPage } from './RewardsPage.tsx';
 
 export default async () => {
-  const api = customerApi({ appUrl: APP_URL, sessionToken: () => shopify.sessionToken.get() });
-  render(<RewardsPage api={api} locale={shopify.localization.language.value?.isoCode} />, document.body);
+  const locale = shopify.localization.language.value?.isoCode;
+  const api = customerApi({ appUrl: APP_URL, sessionToken: () => shopify.sessionToken.get(), ...(locale ? { locale } : {}) });
+  render(<RewardsPage api={api} locale={locale} />, document.body);
 };

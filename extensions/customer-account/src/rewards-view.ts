@@ -22,6 +22,8 @@ export interface RewardOffer {
   id: string;
   name: string;
   description: string;
+  /** The store owner's own description of it, if any. */
+  details: string | null;
   cost: string;
   minimumOrder: string | null;
   affordable: boolean;
@@ -35,6 +37,8 @@ export interface RewardsView {
   balance: string;
   pending: string | null;
   tier: string;
+  /** The store owner's description of the member's tier, if any. */
+  tierDescription: string | null;
   multiplier: string | null;
   progress: TierProgress | null;
   topTier: string | null;
@@ -100,6 +104,7 @@ function rewardOffer(reward: Member['rewards'][number], member: Member, context:
     id: reward.id,
     name: reward.name,
     description: rewardDescription(reward, member.currency, context),
+    details: reward.description ?? null,
     cost: messages.rewardCost(format.points(reward.cost, messages.points)),
     minimumOrder: reward.minimumOrder !== undefined && decimal(reward.minimumOrder) > 0 ? messages.minimumOrder(format.money(reward.minimumOrder, member.currency)) : null,
     affordable: reward.affordable,
@@ -117,6 +122,7 @@ export function rewardsView(member: Member, program: Program | undefined, now: D
     balance: format.points(member.balance, messages.points),
     pending: member.pending > 0 ? messages.pending(format.points(member.pending, messages.points)) : null,
     tier: messages.tier(member.tier),
+    tierDescription: member.tierDescription ?? null,
     multiplier: member.tierMultiplier > 1 ? messages.multiplier(format.number(member.tierMultiplier)) : null,
     progress:
       next && fraction !== null
@@ -127,13 +133,20 @@ export function rewardsView(member: Member, program: Program | undefined, now: D
           }
         : null,
     topTier: next ? null : messages.topTier,
-    earning: program ? messages.howEarn(format.points(program.earning.pointsPerUnit, messages.points), format.money(1, program.currency)) : null,
+    earning: program ? earningRate(program, context) : null,
     expiringSoon: expiringSoon(member, now).map((lot, index) => ({
       key: `${lot.expiresAt}-${index}`,
       text: messages.expiresOn(format.points(lot.points, messages.points), format.date(lot.expiresAt)),
     })),
     rewards: member.rewards.map((reward) => rewardOffer(reward, member, context)),
   };
+}
+
+/** "Earn 1 point for every ¥100" where a point takes more than one unit, not "0.01 points for every ¥1". */
+function earningRate(program: Program, { format, messages }: ViewContext): string {
+  const rate = program.earning.pointsPerUnit;
+  if (rate >= 1) return messages.howEarn(format.points(rate, messages.points), format.money(1, program.currency));
+  return messages.howEarn(format.points(1, messages.points), format.money(Math.round((1 / rate) * 100) / 100, program.currency));
 }
 
 export interface ActivityRow {
