@@ -43,6 +43,7 @@ export const lambdaEntries = {
   activate: 'functions/activate/index.ts',
   remind: 'functions/remind/index.ts',
   winback: 'functions/winback/index.ts',
+  lifecycle: 'functions/lifecycle/index.ts',
   tiers: 'functions/tiers/index.ts',
   exportData: 'functions/export-data/index.ts',
   figuresAggregator: 'functions/figures-aggregator/index.ts',

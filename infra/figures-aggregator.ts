@@ -35,12 +35,14 @@ export const AGGREGATOR_BATCHING_WINDOW = Duration.seconds(30);
 export const FIGURE_SOURCES = ['member', 'order', 'coupon', 'ledger', 'feedback'];
 
 /**
- * Reads the mark of a batch applied before (GetItem); writes the figures and the marks, in one
- * transaction per batch. It reads no member, order or token, and deletes nothing.
+ * Reads the mark of a batch applied before (GetItem); writes the figures, the priority lists' rows
+ * and the marks, in one transaction per batch. It reads no member, order or token; it deletes only
+ * priority rows a member left (`STATS#{shop}#priority:…`).
  */
 export const AGGREGATOR_TABLE_ACCESS: TableAccess = {
   read: ['GetItem'],
   write: ['stats', 'figures'],
+  delete: ['stats'],
 };
 
 export class FiguresAggregator extends Construct {

@@ -12,7 +12,7 @@ import { CustomerMessages, mailEnvironment } from './customer-messages.ts';
 import { LoyaltyFunction } from './loyalty-function.ts';
 import { LoyaltyHttpApi, WEBHOOK_PATH } from './loyalty-http-api.ts';
 import { LoyaltyTable } from './loyalty-table.ts';
-import { DUE_LOTS_TABLE_ACCESS, EXPORT_DATA_TABLE_ACCESS, ISSUE_COUPONS_TABLE_ACCESS, RECONCILE_TABLE_ACCESS, REMIND_TABLE_ACCESS, ScheduledJobs, TIERS_TABLE_ACCESS, WINBACK_TABLE_ACCESS, type ScheduledJob } from './scheduled-jobs.ts';
+import { DUE_LOTS_TABLE_ACCESS, EXPORT_DATA_TABLE_ACCESS, ISSUE_COUPONS_TABLE_ACCESS, RECONCILE_TABLE_ACCESS, REMIND_TABLE_ACCESS, ScheduledJobs, TIERS_TABLE_ACCESS, WINBACK_TABLE_ACCESS, LIFECYCLE_TABLE_ACCESS, type ScheduledJob } from './scheduled-jobs.ts';
 import { DISPOSABLE_STAGE, type StageSettings } from './stage-settings.ts';
 import { ERASURE_AGE_LIMIT, WebhookIntake } from './webhook-intake.ts';
 import { DataExports } from './data-exports.ts';
@@ -103,6 +103,15 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
       messages.grantSend(fn);
       fn.grantSecretRead(appSecret);
     },
+  },
+  {
+    // Moves members to fading and lost as time passes (each move dated when its threshold passed),
+    // and restages a shop whose thresholds changed: hourly, a run with nothing due costs a few queries.
+    name: 'Lifecycle',
+    entry: lambdaEntries.lifecycle,
+    scheduleExpression: 'rate(1 hour)',
+    timeout: DAILY_JOB_TIMEOUT,
+    grant: (fn, { table }) => fn.grantTable(table, LIFECYCLE_TABLE_ACCESS),
   },
   {
     // Lowers the tiers of members whose spend has left the 365-day window: each shop's pass runs

@@ -111,6 +111,18 @@ export const WINBACK_TABLE_ACCESS: TableAccess = {
 };
 
 /**
+ * `lifecycle` (`moveStages`): members due (Query on GSI1, `STAGE#`); the shop and the member
+ * (GetItem); the moved member put (`MEMBER#`). For a shop whose thresholds changed: the active shops
+ * (Query on GSI2, `SHOPS`, then BatchGetItem), the pass read and saved (`SHOP#{shop}` / `JOB#lifecycle`),
+ * the shop's members (Query on GSI2, `MEMBERS#{shop}`, then BatchGetItem).
+ */
+export const LIFECYCLE_TABLE_ACCESS: TableAccess = {
+  read: ['GetItem', 'BatchGetItem'],
+  queryIndexes: [GSI_BY_EXPIRY, GSI_MEMBERS_OF_SHOP],
+  write: ['shop', 'member'],
+};
+
+/**
  * `tiers` (`rerateTiers`): the active shops (Query on GSI2, `SHOPS`, then BatchGetItem); each
  * shop's pass, read and saved (GetItem and PutItem on `SHOP#{shop}` / `JOB#tiers`); the members
  * above the base tier (Query on GSI2, `MEMBERS#{shop}`, then BatchGetItem); per member to lower,

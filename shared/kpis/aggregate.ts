@@ -7,6 +7,7 @@
 import type { FigureStore } from '../store/ports.ts';
 import { figuresOf, mergeDeltas } from './figures-of.ts';
 import type { FigureDelta, FigureSource } from './stats-types.ts';
+import { priorityRowsOf, type PriorityRowChange } from '../lifecycle/priority.ts';
 
 /** One stream record: its sequence number, and what it changed (none: nothing the figures read). */
 export interface StreamChange {
@@ -39,14 +40,14 @@ export async function aggregate(store: Pick<FigureStore, 'applyFigures'>, change
   let i = 0;
   while (i < changes.length) {
     if (!keepGoing()) return { ...run, failedFrom: changes[i]!.sequence };
-    const { end, deltas } = nextBatch(changes, i);
-    if (deltas.length === 0) {
+    const { end, deltas, rows } = nextBatch(changes, i);
+    if (deltas.length === 0 && rows.length === 0) {
       run.skipped += end - i;
       i = end;
       continue;
     }
     try {
-      const result = await store.applyFigures({ first: changes[i]!.sequence, last: changes[end - 1]!.sequence, deltas, now });
+      const result = await store.applyFigures({ first: changes[i]!.sequence, last: changes[end - 1]!.sequence, deltas, ...(rows.length ? { rows } : {}), now });
       if (result.applied) {
         run.applied += end - i;
         i = end;
@@ -65,14 +66,18 @@ export async function aggregate(store: Pick<FigureStore, 'applyFigures'>, change
 }
 
 /** From record `start`, as many records as keep the merged deltas within one transaction. */
-function nextBatch(changes: StreamChange[], start: number): { end: number; deltas: FigureDelta[] } {
+function nextBatch(changes: StreamChange[], start: number): { end: number; deltas: FigureDelta[]; rows: PriorityRowChange[] } {
   const items = new Map<string, Set<string>>();
   const deltas: FigureDelta[] = [];
+  // The priority lists' rows (`lifecycle/priority.ts`), one write per row: the last change of a row wins.
+  const rows = new Map<string, PriorityRowChange>();
   let end = start;
   while (end < changes.length) {
     const source = changes[end]!.source;
     const moved = source ? figuresOf(source) : [];
-    if (end > start && !fits(items, moved)) break;
+    const rowsMoved = source?.kind === 'member' ? priorityRowsOf(source.shop, source.before, source.after) : [];
+    if (end > start && !fits(items, moved, rows.size + rowsMoved.length)) break;
+    for (const row of rowsMoved) rows.set(`${row.shop}\u0000${row.list}\u0000${row.valueMinor}\u0000${row.customerId}`, row);
     for (const delta of moved) {
       const key = `${delta.shop}\u0000${delta.bucket}`;
       const names = items.get(key) ?? items.set(key, new Set()).get(key)!;
@@ -81,13 +86,13 @@ function nextBatch(changes: StreamChange[], start: number): { end: number; delta
     deltas.push(...moved);
     end++;
   }
-  return { end, deltas: mergeDeltas(deltas) };
+  return { end, deltas: mergeDeltas(deltas), rows: [...rows.values()] };
 }
 
 /** Whether `moved` still fits the batch: at most so many items, and so many counters on each. */
-function fits(items: Map<string, Set<string>>, moved: FigureDelta[]): boolean {
+function fits(items: Map<string, Set<string>>, moved: FigureDelta[], rows = 0): boolean {
   const newItems = new Set(moved.map((delta) => `${delta.shop}\u0000${delta.bucket}`).filter((key) => !items.has(key)));
-  if (items.size + newItems.size > MAX_FIGURE_ITEMS) return false;
+  if (items.size + newItems.size + rows > MAX_FIGURE_ITEMS) return false;
   return moved.every((delta) => {
     const names = items.get(`${delta.shop}\u0000${delta.bucket}`);
     return !names || new Set([...names, ...Object.keys(delta.add)]).size <= MAX_COUNTERS_PER_ITEM;

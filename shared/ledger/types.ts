@@ -68,6 +68,8 @@ export interface Member {
   stageSince?: string;
   /** When the stage moves next with time alone (fading, lost): the `lifecycle` job's due date. */
   stageDueAt?: string;
+  /** The store owner's last win-back reward to this member (once per last order: docs/lifecycle.md). */
+  winbackReward?: { code: string; at: string; lastOrderAt: string };
   /** The member's first redemption of points for a reward: from then on they count as using the program (`kpis/roi-figures.ts`). */
   firstRedeemedAt?: string;
   contact: Contact;

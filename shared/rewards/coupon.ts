@@ -24,7 +24,7 @@ export interface Coupon {
   currency: string;
   /** Points paid for it (0 for a tier reward). */
   points: number;
-  source: 'redemption' | 'tier' | 'referral';
+  source: 'redemption' | 'tier' | 'referral' | 'winback';
   /** A referral's welcome code for the friend: which referral, whose advocate (docs/referrals.md). */
   referral?: { id: string; advocateId: string };
   createdAt: string;

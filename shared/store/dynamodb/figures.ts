@@ -7,7 +7,8 @@ import { GetItemCommand, TransactionCanceledException, TransactionConflictExcept
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { FigureDelta } from '../../kpis/stats-types.ts';
 import type { FigureBatch, FigureBatchResult, FigureStore, StoredFigures } from '../ports/figures.ts';
-import { figureMarkKey, statsKey, statsKeys } from './keys.ts';
+import { figureMarkKey, ownedByShopKeys, priorityRowKey, statsKey, statsKeys } from './keys.ts';
+import type { PriorityRowChange } from '../../lifecycle/priority.ts';
 import { batchGet } from './reads.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
 import { retryOnConflict } from '../retry.ts';
@@ -44,6 +45,7 @@ export class DynamoDbFigureStore implements FigureStore {
       },
       // One batch writes one shard of each bucket: concurrent batches spread over the shards.
       ...batch.deltas.map((delta) => counterUpdate(TableName, delta, batch.first)),
+      ...(batch.rows ?? []).map((row) => priorityRowWrite(TableName, row)),
     ];
     return retryOnConflict(async () => {
       try {
@@ -63,6 +65,13 @@ export class DynamoDbFigureStore implements FigureStore {
       }
     });
   }
+}
+
+/** A priority list's row written, or taken out (a delete of a row already gone is no error). */
+function priorityRowWrite(TableName: string, row: PriorityRowChange): TransactWriteItem {
+  const key = priorityRowKey(row.shop, row.list, row.valueMinor, row.customerId);
+  if (!row.entry) return { Delete: { TableName, Key: marshall(key) } };
+  return { Put: { TableName, Item: marshall({ ...key, ...ownedByShopKeys(row.shop, key.PK), entity: 'priority-row', shop: row.shop, list: row.list, ...row.entry }) } };
 }
 
 /** ADD is commutative: concurrent batches never lose a count, and nothing is read first. */

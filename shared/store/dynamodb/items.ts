@@ -43,12 +43,24 @@ export function memberItem(member: Member, rev: number): Item {
   return toItem({
     ...key,
     ...membersOfShopKeys(member.shop, member.tier, member.customerId),
-    // Due to be flagged as fading, until flagged for this lapse.
-    ...(member.lapseAt && !flagged ? dueIndexKeys('LAPSE', key.PK, key.SK, member.lapseAt) : {}),
+    // One place in the due index: its next change with time, whichever comes first. Flagged as
+    // fading (win-back, `LAPSE`) until flagged for this lapse; its lifecycle stage's next move (`STAGE`).
+    ...memberDueKeys(member, flagged, key),
     entity: 'member',
     ...member,
     rev,
   });
+}
+
+/**
+ * The member's entry in the due index: the earlier of its lapse (not flagged yet) and its next
+ * stage move. Each job finds only members due for its own reason; once it has written the member,
+ * the entry moves on to the other date (see docs/lifecycle.md).
+ */
+function memberDueKeys(member: Member, flagged: boolean, key: { PK: string; SK: string }) {
+  const lapse = member.lapseAt && !flagged ? member.lapseAt : undefined;
+  if (lapse && (!member.stageDueAt || lapse <= member.stageDueAt)) return dueIndexKeys('LAPSE', key.PK, key.SK, lapse);
+  return member.stageDueAt ? dueIndexKeys('STAGE', key.PK, key.SK, member.stageDueAt) : {};
 }
 
 export function lotItem(shop: string, customerId: string, lot: Lot): Item {

@@ -1,5 +1,6 @@
 /** The port of the program's figures: applied off the change stream, read by the KPI pages. */
 import type { FigureDelta } from '../../kpis/stats-types.ts';
+import type { PriorityRowChange } from '../../lifecycle/priority.ts';
 
 export interface StoredFigures {
   /** The day (`2026-01-31`) or `gauge`. */
@@ -15,6 +16,8 @@ export interface FigureBatch {
   first: string;
   last: string;
   deltas: FigureDelta[];
+  /** Rows of the priority lists to write or take out (`lifecycle/priority.ts`), at most one per row. */
+  rows?: PriorityRowChange[];
   now: Date;
 }
 
