@@ -45,6 +45,7 @@ export const lambdaEntries = {
   winback: 'functions/winback/index.ts',
   lifecycle: 'functions/lifecycle/index.ts',
   tiers: 'functions/tiers/index.ts',
+  referrals: 'functions/referrals/index.ts',
   exportData: 'functions/export-data/index.ts',
   figuresAggregator: 'functions/figures-aggregator/index.ts',
   outboundStream: 'functions/outbound-stream/index.ts',

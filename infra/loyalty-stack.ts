@@ -12,7 +12,7 @@ import { CustomerMessages, mailEnvironment } from './customer-messages.ts';
 import { LoyaltyFunction } from './loyalty-function.ts';
 import { LoyaltyHttpApi, WEBHOOK_PATH } from './loyalty-http-api.ts';
 import { LoyaltyTable } from './loyalty-table.ts';
-import { DUE_LOTS_TABLE_ACCESS, EXPORT_DATA_TABLE_ACCESS, ISSUE_COUPONS_TABLE_ACCESS, RECONCILE_TABLE_ACCESS, REMIND_TABLE_ACCESS, ScheduledJobs, TIERS_TABLE_ACCESS, WINBACK_TABLE_ACCESS, LIFECYCLE_TABLE_ACCESS, type ScheduledJob } from './scheduled-jobs.ts';
+import { DUE_LOTS_TABLE_ACCESS, EXPORT_DATA_TABLE_ACCESS, ISSUE_COUPONS_TABLE_ACCESS, RECONCILE_TABLE_ACCESS, REMIND_TABLE_ACCESS, ScheduledJobs, TIERS_TABLE_ACCESS, REFERRALS_TABLE_ACCESS, WINBACK_TABLE_ACCESS, LIFECYCLE_TABLE_ACCESS, type ScheduledJob } from './scheduled-jobs.ts';
 import { DISPOSABLE_STAGE, type StageSettings } from './stage-settings.ts';
 import { ERASURE_AGE_LIMIT, WebhookIntake } from './webhook-intake.ts';
 import { DataExports } from './data-exports.ts';
@@ -114,6 +114,15 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
     grant: (fn, { table }) => fn.grantTable(table, LIFECYCLE_TABLE_ACCESS),
   },
   {
+    // Settles referrals whose friend's order is past its hold: the advocate is paid once, or the
+    // referral is blocked for the store owner, or void. Hourly: the hold is counted in days.
+    name: 'Referrals',
+    entry: lambdaEntries.referrals,
+    scheduleExpression: 'rate(1 hour)',
+    timeout: DAILY_JOB_TIMEOUT,
+    grant: (fn, { table }) => fn.grantTable(table, REFERRALS_TABLE_ACCESS),
+  },
+  {
     // Lowers the tiers of members whose spend has left the 365-day window: each shop's pass runs
     // once a (UTC) day and records how far it got, so the hourly runs after the first go on with
     // a pass that stopped early and otherwise read one small item per shop.
@@ -166,14 +175,15 @@ export function withSchedules(jobs: readonly ScheduledJob[], schedules: Readonly
  * members index for the admin's member list. Writes: the shop (created on its first visit,
  * program saves and versions, the Admin API tokens exchanged and refreshed), the member's
  * partition (redemptions, adjustments, survey answers, unsubscribes), coupons (redeemed, issued,
- * settled, refunded), idempotency records (a redemption's `Idempotency-Key`) and rate-limit
- * windows. Never the figures (the stream aggregator keeps them). Never orders, never a delete,
+ * settled, refunded), idempotency records (a redemption's `Idempotency-Key`), rate-limit
+ * windows, and referral codes and friends' claims (`REF…`; a referral itself is in the advocate's
+ * partition, reviewed by the store owner there). Never the figures (the stream aggregator keeps them). Never orders, never a delete,
  * never a batch write, never the due index (GSI1).
  */
 export const API_TABLE_ACCESS: TableAccess = {
   read: ['GetItem', 'BatchGetItem', 'Query'],
   queryIndexes: [GSI_MEMBERS_OF_SHOP],
-  write: ['shop', 'member', 'coupon', 'idempotency', 'rate'],
+  write: ['shop', 'member', 'coupon', 'idempotency', 'rate', 'referral'],
 };
 
 /** Written into the secret at creation; the operator replaces it with the app's real credentials. */

@@ -123,6 +123,19 @@ export const LIFECYCLE_TABLE_ACCESS: TableAccess = {
 };
 
 /**
+ * `referrals` (`settleReferrals`): referrals due (Query on GSI1, `REFERRAL#`); per referral, the
+ * shop, the referral and the advocate (GetItem), the friend's order (BatchGetItem), the advocate's
+ * referrals (Query in the advocate's partition); one transaction putting the referral, and when it
+ * completes the advocate's member, lot and ledger entry (`MEMBER#`); an index entry dropped
+ * (UpdateItem, `MEMBER#`).
+ */
+export const REFERRALS_TABLE_ACCESS: TableAccess = {
+  read: ['GetItem', 'BatchGetItem', 'Query'],
+  queryIndexes: [GSI_BY_EXPIRY],
+  write: ['member'],
+};
+
+/**
  * `tiers` (`rerateTiers`): the active shops (Query on GSI2, `SHOPS`, then BatchGetItem); each
  * shop's pass, read and saved (GetItem and PutItem on `SHOP#{shop}` / `JOB#tiers`); the members
  * above the base tier (Query on GSI2, `MEMBERS#{shop}`, then BatchGetItem); per member to lower,

@@ -35,6 +35,8 @@ export const ITEM_KINDS = {
   rate: 'RATE#',
   /** `OUTBOUND#{shop}#…`: the outbound pipeline's metafield sync windows and event markers (TTL). */
   outbound: 'OUTBOUND#',
+  /** `REFCODE#{shop}#{code}`, `REFFRIEND#{shop}#{hash}`: referral codes and the friend's one welcome claim (docs/referrals.md). */
+  referral: 'REF',
 } as const;
 
 export type ItemKind = keyof typeof ITEM_KINDS;

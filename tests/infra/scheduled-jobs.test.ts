@@ -34,7 +34,7 @@ describe('the jobs the service runs', () => {
     busArn = { 'Fn::GetAtt': [logicalId(synthesized.stack.messages.bus.node.defaultChild as CfnElement), 'Arn'] };
   });
 
-  it('are eight, each on its own schedule (UTC): the draining ones often enough that a run stopped early is gone on soon', () => {
+  it('are one per job, each on its own schedule (UTC): the draining ones often enough that a run stopped early is gone on soon', () => {
     const expressions = Object.fromEntries(
       synthesized.stack.scheduledJobs.schedules.map((schedule) => {
         const properties = synthesized.template.findResources('AWS::Scheduler::Schedule')[logicalId(schedule.node.defaultChild as CfnElement)]?.Properties as { ScheduleExpression: string; Description: string };
@@ -42,7 +42,7 @@ describe('the jobs the service runs', () => {
       }),
     );
 
-    synthesized.template.resourceCountIs('AWS::Scheduler::Schedule', 8);
+    synthesized.template.resourceCountIs('AWS::Scheduler::Schedule', SCHEDULED_JOBS.length);
     expect(expressions).toEqual({
       IssueCoupons: 'rate(5 minutes)',
       ExportData: 'rate(15 minutes)',
@@ -52,6 +52,7 @@ describe('the jobs the service runs', () => {
       Remind: 'cron(0/15 9-11 * * ? *)',
       Winback: 'cron(0/15 10-12 * * ? *)',
       Tiers: 'rate(1 hour)',
+      Referrals: 'rate(1 hour)',
       Reconcile: 'rate(1 hour)',
     });
   });

@@ -3,7 +3,7 @@ import { UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LoyaltyFunction } from '../../infra/loyalty-function.ts';
 import { ALL_ITEM_KINDS, ITEM_KINDS, leadingKeysCondition, type ItemKind } from '../../infra/table-access.ts';
-import { accessTokenKey, couponKey, GSI_BY_EXPIRY, GSI_MEMBERS_OF_SHOP, idempotencyKey, memberPartition, orderKey, programVersionKey, shopKey, figureMarkKey, statsKeys, webhookDeliveryKey, outboundEventKey, outboundMemberKey, outboundProgramKey } from '../../shared/store/dynamodb/keys.ts';
+import { accessTokenKey, couponKey, GSI_BY_EXPIRY, GSI_MEMBERS_OF_SHOP, idempotencyKey, memberPartition, orderKey, programVersionKey, shopKey, figureMarkKey, statsKeys, webhookDeliveryKey, outboundEventKey, outboundMemberKey, outboundProgramKey, referralCodeKey, referralFriendKey } from '../../shared/store/dynamodb/keys.ts';
 import { DynamoDbRateLimitStore } from '../../shared/store/dynamodb/rate-limits.ts';
 import { allowStatements, logicalId, synthesize, type Statement, type Synthesized } from './synthesized-stack.ts';
 import { TablePolicy, tableRequests } from './table-policy.ts';
@@ -239,6 +239,7 @@ describe('the item kinds', () => {
       figures: [figureMarkKey('000000000000000000001').PK],
       rate: [ratePartition],
       outbound: [outboundMemberKey('a', '1').PK, outboundProgramKey('a').PK, outboundEventKey('a', 'points_earned:a:1:x', 'flow').PK],
+      referral: [referralCodeKey('a', 'ABCDEFGH').PK, referralFriendKey('a', 'f00d').PK],
     };
 
     expect(Object.keys(written).sort()).toEqual([...ALL_ITEM_KINDS].sort());
