@@ -9,6 +9,7 @@ import { dashboardScreen } from './dashboard.ts';
 import { roiScreen } from './roi.ts';
 import { membersScreen } from './members.ts';
 import { programScreen } from './program.ts';
+import { contentScreen } from './content.ts';
 import { setupScreen } from './setup.ts';
 import { referralsScreen } from './referrals.ts';
 
@@ -16,6 +17,7 @@ const screens = {
   dashboard: { title: 'Dashboard', render: dashboardScreen },
   roi: { title: 'Does it pay?', render: roiScreen },
   program: { title: 'Program', render: programScreen },
+  languages: { title: 'Languages', render: contentScreen },
   members: { title: 'Members', render: membersScreen },
   referrals: { title: 'Referrals', render: referralsScreen },
   setup: { title: 'Setup', render: setupScreen },
