@@ -65,9 +65,23 @@ export function RewardsPageView({ state, context, now, onRedeem, onMore, onRetry
           </s-section>
         )}
         <RewardsSection view={view} state={state} context={context} onRedeem={onRedeem} />
+        {state.member.referral && <ReferralSection referral={state.member.referral} />}
         <ActivitySection state={state} context={context} onMore={onMore} />
       </s-stack>
     </s-page>
+  );
+}
+
+/** The customer's referral link and code to share (English for now; the widget says the same). */
+function ReferralSection({ referral }: { referral: { code: string; url: string } }) {
+  return (
+    <s-section heading="Refer a friend">
+      <s-stack direction="block" gap="small">
+        <s-text>Share your link: your friend gets a welcome reward, and you earn points once their first order is in.</s-text>
+        <s-link href={referral.url}>{referral.url}</s-link>
+        <s-text color="subdued">Your code: {referral.code}</s-text>
+      </s-stack>
+    </s-section>
   );
 }
 

@@ -47,6 +47,8 @@ export interface Member {
   nextTier: NextTier | null;
   expiring: { points: number; expiresAt: string }[];
   rewards: (Reward & { affordable: boolean })[];
+  /** The customer's referral link, while the shop's referrals are on (docs/referrals.md). */
+  referral?: { code: string; url: string };
 }
 
 export interface ActivityEntry {
