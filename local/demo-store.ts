@@ -114,6 +114,7 @@ function storePage(customerId: string, locale: DemoLocale) {
     <code>${PROXY_PREFIX}/*</code>, which this server signs as Shopify's App Proxy does, for
     ${customerId ? html`customer <code>${customerId}</code>` : 'a guest'}, and forwards to <code>/proxy/*</code>.</p>
     <p>Give the customer points: <code>npm run send-sample-webhook -- --customer ${customerId || DEMO_CUSTOMERS[0]} --amount 650.00</code>, then reload.</p>
+    <p>Referrals: switch them on in the admin's Referrals screen (<code>/app?dev-session=1</code>); a member then sees their link here. Open it as a guest (<code>/?customer=&amp;ref=CODE</code>) to claim the friend's welcome code; <code>npm run job -- referrals --now …</code> pays the member after the hold.</p>
   </div>
 </main>
 </body>
