@@ -4,7 +4,7 @@
  */
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartConfiguration } from 'chart.js';
 import { api, failure } from './api.ts';
-import { banner, card, date, h, number, show } from './dom.ts';
+import { banner, card, date, h, money, number, show } from './dom.ts';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Legend, Tooltip);
 
@@ -41,14 +41,6 @@ function intervalFor(from: string, to: string): Series['interval'] {
 }
 
 const percent = (ratio: number | null) => (ratio === null ? '—' : `${(ratio * 100).toFixed(1)}%`);
-
-function money(amount: string | number, currency: string) {
-  try {
-    return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(Number(amount));
-  } catch {
-    return `${amount} ${currency}`;
-  }
-}
 
 function chartCard(title: string, description: string, config: ChartConfiguration) {
   const canvas = h('canvas', { role: 'img', 'aria-label': `${title}: ${description}` });

@@ -50,3 +50,17 @@ export function table(headers: (string | { text: string; num: true })[], rows: C
 export const dateTime = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '—');
 export const date = (iso: string | null | undefined) => (iso ? new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso).toLocaleDateString(undefined, { dateStyle: 'medium', timeZone: iso.length === 10 ? 'UTC' : undefined }) : '—');
 export const number = (n: number | null | undefined) => (n === null || n === undefined ? '—' : n.toLocaleString());
+
+/**
+ * Money as the service writes it (a decimal string in the shop's currency, "1500.00", "50000" for
+ * JPY), with its currency in the store owner's locale: "$1,500.00", "¥50,000", "HUF 250,000".
+ */
+export function money(amount: string | number | null | undefined, currency: string | null | undefined): string {
+  if (amount === null || amount === undefined || amount === '') return '—';
+  if (!currency) return String(amount);
+  try {
+    return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(Number(amount));
+  } catch {
+    return `${amount} ${currency}`;
+  }
+}

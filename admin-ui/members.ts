@@ -3,7 +3,7 @@
  * expiring points, coupons (and why one is pending or failed), ledger, and manual adjustments.
  */
 import { ApiError, api, failure } from './api.ts';
-import { banner, card, date, dateTime, field, h, number, show, table } from './dom.ts';
+import { banner, card, date, dateTime, field, h, money, number, show, table } from './dom.ts';
 
 type Listed = { customerId: string; tier: string; balance: number; pending: number; orderCount: number; lastOrderAt: string | null; fading: boolean; email: string | null };
 type Coupon = { code: string; reward: { name: string; kind: string; value?: number }; points: number; source: string; status: 'pending' | 'issued' | 'used' | 'failed'; createdAt: string; expiresAt: string; attempts: number; nextAttemptAt: string | null; lastError: string | null; usedAt: string | null; needsSettlement?: boolean };
@@ -137,7 +137,7 @@ async function memberDetail(content: HTMLElement, customerId: string) {
         'div',
         { class: 'tiles' },
         h('div', { class: 'tile' }, h('div', { class: 'muted' }, 'Balance'), h('div', { class: 'value', 'data-balance': '' }, `${number(member.balance)} points`), member.pending ? h('div', { class: 'muted' }, `${number(member.pending)} pending`) : null),
-        h('div', { class: 'tile' }, h('div', { class: 'muted' }, 'Tier'), h('div', { class: 'value' }, member.tier), h('div', { class: 'muted' }, `${member.tierSpend} ${member.currency} spent in the window`)),
+        h('div', { class: 'tile' }, h('div', { class: 'muted' }, 'Tier'), h('div', { class: 'value' }, member.tier), h('div', { class: 'muted' }, `${money(member.tierSpend, member.currency)} spent in the window`)),
         h('div', { class: 'tile' }, h('div', { class: 'muted' }, 'Orders'), h('div', { class: 'value' }, number(member.orderCount)), h('div', { class: 'muted' }, `last ${date(member.lastOrderAt)}`)),
         h('div', { class: 'tile' }, h('div', { class: 'muted' }, 'Member since'), h('div', { class: 'value' }, date(member.enrolledAt)), member.fading ? h('div', { class: 'muted' }, `fading since ${date(member.fading.flaggedAt)}`) : null),
       ),

@@ -8,7 +8,7 @@ import { ApiError, api, failure } from './api.ts';
 import { banner, card, date, dateTime, field, h, show, table, uid } from './dom.ts';
 
 type Json = Record<string, any>;
-type Settings = { version: number; active: boolean; program: Json };
+type Settings = { version: number; active: boolean; currency?: string | null; program: Json };
 type Change = { version: number; changedAt: string; changedBy: string; program: Json; previous: Json };
 
 const REWARD_KINDS: Record<string, string> = { fixed_amount: 'Amount off', percentage: 'Percentage off', free_shipping: 'Free shipping', store_credit: 'Store credit' };
@@ -62,6 +62,8 @@ export async function programScreen(root: HTMLElement) {
   const section = (title: string, path: string, ...children: (HTMLElement | null)[]) =>
     h('fieldset', { 'data-path': path }, h('legend', {}, title), h('p', { class: 'error', hidden: true, id: uid('section-error') }), ...children);
 
+  /** The money fields' currency, once the shop's first order has told it: " (JPY)". */
+  const inCurrency = () => (settings.currency ? ` (${settings.currency})` : '');
   const render = () => {
     const tiers: Json[] = draft.tiers ?? [];
     const rewards: Json[] = draft.rewards ?? [];
@@ -75,7 +77,7 @@ export async function programScreen(root: HTMLElement) {
           'div',
           { class: 'row' },
           field('Name', textInput(`tiers.${i}.name`)),
-          field('Minimum spend in the last 365 days', numberInput(`tiers.${i}.minSpend`)),
+          field(`Minimum spend in the last 365 days${inCurrency()}`, numberInput(`tiers.${i}.minSpend`)),
           field('Points multiplier', numberInput(`tiers.${i}.multiplier`)),
           field(
             'Reward on reaching it',
@@ -111,7 +113,7 @@ export async function programScreen(root: HTMLElement) {
             ),
           ),
           field('Cost in points', numberInput(`rewards.${i}.cost`, { step: '1' })),
-          reward.kind === 'free_shipping' ? null : field(reward.kind === 'percentage' ? 'Percent off' : 'Value', numberInput(`rewards.${i}.value`, { optional: true })),
+          reward.kind === 'free_shipping' ? null : field(reward.kind === 'percentage' ? 'Percent off' : `Value${inCurrency()}`, numberInput(`rewards.${i}.value`, { optional: true })),
           isCode ? field('Minimum order', numberInput(`rewards.${i}.minimumOrder`, { optional: true })) : null,
           field(reward.kind === 'store_credit' ? 'Credit valid for (days)' : 'Code valid for (days)', numberInput(`rewards.${i}.validityDays`, { optional: true, step: '1' }), 'Empty: the program’s default'),
         ),
@@ -152,7 +154,7 @@ export async function programScreen(root: HTMLElement) {
         h(
           'div',
           { class: 'row' },
-          field('Points per 1 unit of currency', numberInput('earning.pointsPerUnit')),
+          field(`Points per 1 unit of currency${inCurrency()}`, numberInput('earning.pointsPerUnit'), 'Below 1 for a currency of small units: 0.01 is 1 point per 100'),
           field('Signup bonus (points)', numberInput('signupBonus', { step: '1' })),
           field('Days points stay pending', numberInput('pendingDays', { step: '1' }), 'The return window before earned points can be spent'),
         ),
@@ -241,7 +243,9 @@ export async function programScreen(root: HTMLElement) {
     const button = form.querySelector<HTMLButtonElement>('button[type="submit"]')!;
     button.disabled = true;
     try {
-      settings = await api<Settings>('/program', { method: 'PUT', body: { program: draft } });
+      // Translations are edited on the Languages screen; left out here, they are kept (less those of removed tiers and rewards).
+      const { content: _content, ...program } = draft;
+      settings = await api<Settings>('/program', { method: 'PUT', body: { program } });
       draft = structuredClone(settings.program);
       history = (await api<{ changes: Change[] }>('/program/history')).changes;
       render();

@@ -61,6 +61,19 @@ export interface ContentProblem {
   message: string;
 }
 
+/** A content field in words: `content.translations.fr.tiers.Gold.name` is "Gold's name in fr". */
+export function contentFieldLabel(path: readonly (string | number)[]): string | undefined {
+  const [section, part, locale, group, key, field] = path.map(String);
+  if (section !== 'content') return undefined;
+  if (part === 'defaultLocale') return "The program's own language";
+  if (part !== 'translations') return 'The languages section';
+  if (locale === undefined) return 'The translations';
+  if (group === undefined) return `The ${locale} translation`;
+  if (group === 'programName') return `The program name in ${locale}`;
+  const owner = group === 'tiers' ? `The tier ${JSON.stringify(key ?? '')}` : group === 'rewards' ? `The reward ${JSON.stringify(key ?? '')}` : `The ${locale} setting ${JSON.stringify(group)}`;
+  return field === undefined ? `${owner} in ${locale}` : `${owner}’s ${field} in ${locale}`;
+}
+
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**

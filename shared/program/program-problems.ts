@@ -6,6 +6,8 @@
  * (zod's checks, reworded here), and the rules between fields (tiers rising from 0, rewards that
  * exist, reminders before expiry).
  */
+import { contentFieldLabel } from './content.ts';
+
 export interface ProgramProblem {
   /** Where, as the body's keys and list positions joined with dots: `tiers.1.minSpend`. */
   path: string;
@@ -247,6 +249,7 @@ const combinationLabels: Record<string, string> = {
 /** A field's name in words: `tiers.1.minSpend` is "Silver's minimum spend" when tier 2 is called Silver. */
 export function fieldLabel(path: Path, program: unknown): string {
   const [section, index, field, detail] = path;
+  if (section === 'content') return contentFieldLabel(path) ?? 'The languages section';
   if ((section === 'tiers' || section === 'rewards') && typeof index === 'number') {
     const name = valueAt(program, [section, index, 'name']);
     const who = section === 'tiers' ? tierLabel(name, index) : rewardLabel(name, index);

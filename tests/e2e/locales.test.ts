@@ -110,4 +110,41 @@ describe.runIf(runs)('the widget in the customer’s language and the shop’s c
     await page.context().close();
     expect(pageErrors).toEqual([]);
   });
+
+  it('lets the store owner write another language on the Languages screen, with problems beside their fields', async () => {
+    const token = await sessionToken({ at: new Date(NOW), shop: DEMO_SHOP, expiresIn: 3600 });
+    const context = await browser.newContext({ viewport: { width: 1100, height: 1400 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.route('https://cdn.shopify.com/**', (route) => route.fulfill({ contentType: 'text/javascript', body: `window.shopify = { idToken: async () => ${JSON.stringify(token)} };` }));
+    // Money in the admin carries the shop's currency: the member's spend, the program's labels.
+    await page.goto(`${origin}/app?shop=${DEMO_SHOP}&host=YWRtaW4&embedded=1#/members/1001`);
+    await expect.poll(async () => (await page.locator('main').innerText()).replace(/\s+/g, ' ')).toContain('¥60,000 spent in the window');
+    await page.goto(`${origin}/app?shop=${DEMO_SHOP}&host=YWRtaW4&embedded=1#/program`);
+    await page.getByLabel('Minimum spend in the last 365 days (JPY)').first().waitFor();
+
+    await page.goto(`${origin}/app?shop=${DEMO_SHOP}&host=YWRtaW4&embedded=1#/languages`);
+    await page.getByLabel('Add a language').fill('fr');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByLabel('Gold: name').fill('Or');
+    await page.getByLabel('Gold: description').fill('x'.repeat(301));
+    await page.getByRole('button', { name: 'Save languages' }).click();
+    const description = page.getByLabel('Gold: description');
+    await expect.poll(() => description.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('form p.error:not([hidden])').first().innerText()).toBe('The tier "Gold"’s description in fr can be at most 300 characters long.');
+    await page.screenshot({ path: `${ARTIFACTS}/locales-admin-languages.png`, fullPage: true });
+    const before = await json(await admin('/program'));
+    expect(before.program.content.translations.fr).toBeUndefined();
+
+    await description.fill('Livraison offerte');
+    await page.getByRole('button', { name: 'Save languages' }).click();
+    await page.getByText(/Saved: the program is at version/).waitFor();
+    const after = await json(await admin('/program'));
+    expect(after.version).toBe(before.version + 1);
+    expect(after.program.content.translations.fr).toEqual({ tiers: { Gold: { name: 'Or', description: 'Livraison offerte' } } });
+    expect(after.program.content.translations.ru.tiers.Silver.name).toBe('Серебро');
+    await context.close();
+    expect(pageErrors).toEqual([]);
+  });
 });
