@@ -55,7 +55,7 @@ export async function moveStages(store: LoyaltyStore, now: Date, options: DrainO
   let moved = 0;
   const drained = await drain(
     {
-      pages: (pageSize) => store.lifecycle.dueStagePages({ before: now.toISOString(), pageSize }),
+      pages: (pageSize) => duePages(store, now, pageSize),
       shopOf: (member) => member.shop,
       keyOf: memberKeyOf,
       work: async ([due]) => {
@@ -73,6 +73,19 @@ export async function moveStages(store: LoyaltyStore, now: Date, options: DrainO
   );
   const restaged = await restageShops(store, now, options);
   return { due: drained.items, moved, restaged: restaged.restaged, more: drained.more || restaged.more };
+}
+
+/**
+ * Members due by `now`: those whose index entry is their next stage move (`STAGE`), then those
+ * whose entry is their win-back lapse (`LAPSE`, not flagged yet): a lapse and a stage move often
+ * fall on the same instant (fading follows win-back's factor by default), and the entry holds the
+ * lapse until the win-back job flags it. So neither job waits for the other. A member found through
+ * its lapse with no move due is read and left as it is.
+ */
+async function* duePages(store: LoyaltyStore, now: Date, pageSize: number) {
+  const range = { before: now.toISOString(), pageSize };
+  yield* store.lifecycle.dueStagePages(range);
+  yield* store.dueMemberPages(range);
 }
 
 /** The passes over shops whose thresholds changed since their last pass (or that never had one). */
