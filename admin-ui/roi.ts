@@ -204,7 +204,7 @@ function view(roi: Roi) {
             h(
               'tr',
               { 'data-month': m.month },
-              h('th', { scope: 'row' }, label(m.month)),
+              h('th', { scope: 'row', style: 'white-space: nowrap' }, label(m.month)),
               cell(number(m.members.customers)),
               cell(money.show(m.members.revenuePerCustomerMinor)),
               cell(percent(m.members.repeatRate, 0) + (m.repeatRateFinal || m.members.repeatRate === null ? '' : '*')),
@@ -226,13 +226,8 @@ function view(roi: Roi) {
     'details',
     { class: 'card', 'data-method': '' },
     h('summary', {}, h('strong', {}, 'How this is measured')),
-    ...roi.method.split(/(?<=\.) (?=[A-Z])/).reduce<string[][]>((paragraphs, sentence) => {
-      // One paragraph per topic: a new one where a sentence opens with a label ("Bias:", "Liability:").
-      if (paragraphs.length === 0 || /^[A-Z][a-z ]+:/.test(sentence)) paragraphs.push([]);
-      paragraphs.at(-1)!.push(sentence);
-      return paragraphs;
-    }, []).map((sentences) => h('p', {}, sentences.join(' '))),
+    ...roi.method.split(/\n\n/).map((paragraph) => h('p', {}, paragraph)),
     roi.pointValue ? h('p', { class: 'muted' }, `A point is valued at ${money.show(roi.pointValue.minor)} per ${number(roi.pointValue.points)} points.`) : h('p', { class: 'muted' }, 'No reward gives money off or store credit, so the liability has no money value.'),
   );
-  return { parts: [verdictBox, h('div', { class: 'grid' }, cards.map((c) => c.box)), table, method], draws: cards.map((c) => c.draw) };
+  return { parts: [verdictBox, h('div', { class: 'grid', style: 'margin-bottom: 16px' }, cards.map((c) => c.box)), table, method], draws: cards.map((c) => c.draw) };
 }

@@ -88,6 +88,7 @@ function byBucket(items: Items): Map<string, Record<string, number>> {
   return sums;
 }
 
+/** How the view is measured, in plain words: paragraphs separated by a blank line. */
 export const ROI_METHOD = [
   'Members who use the program are customers who had redeemed points for a reward before the order. They are compared with comparable customers who do not: customers who had ordered before (so both groups are returning customers) and never redeemed. First orders of customers who never redeemed are shown apart, and so are guest orders the service keeps (with an email, while guest claims are on).',
   'Each order counts in the UTC month it was paid, in the group its customer was in at that instant. Revenue is the eligible spend (subtotal after discounts, without shipping, taxes included in prices or gift cards bought), net of refunds; cancelled orders do not count. Customers are counted once per month and group, exactly.',
@@ -96,7 +97,7 @@ export const ROI_METHOD = [
   'Liability: the points held and pending at the end of the month, worked back from today’s by the points earned, spent, reversed and expired since, times the money value of a point (the best rate among the rewards that give money off or store credit).',
   'Before the program: the same calendar month a year earlier, from the order history imported at installation (when it was imported), all customers together.',
   'Bias: customers choose to use the program, and customers who would buy more anyway are more likely to redeem (self-selection); the comparison shows an association, not what the program caused. Small groups (a few customers) say little.',
-].join(' ');
+].join('\n\n');
 
 /**
  * The ROI view of months `from` to `to` (`YYYY-MM`), as of `today` (`YYYY-MM-DD`).
