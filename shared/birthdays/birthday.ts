@@ -55,7 +55,12 @@ export function firstRewardOn(month: number, day: number, now: Date, lastRewardY
 /** A birthday that cannot be: month 1 to 12, a day that month has. */
 export class InvalidBirthdayError extends Error {
   readonly type = 'invalid-birthday';
-  constructor(readonly month: unknown, readonly day: unknown) {
+  constructor(
+    readonly month: unknown,
+    readonly day: unknown,
+    /** Each field at fault; by default the day (the month and day together do not make a date). */
+    readonly problems: { path: string; message: string }[] = [{ path: 'day', message: 'the month has no such day (February 29 is allowed)' }],
+  ) {
     super('a birthday is a month (1 to 12) and a day that month has (February 29 is allowed)');
     this.name = 'InvalidBirthdayError';
   }
@@ -75,7 +80,10 @@ export class BirthdayChangeTooSoonError extends Error {
  * (nothing to write). Throws `InvalidBirthdayError` or `BirthdayChangeTooSoonError`.
  */
 export function setBirthday(current: MemberBirthday | undefined, month: number, day: number, now: Date): MemberBirthday | null {
-  if (!isValidBirthday(month, day)) throw new InvalidBirthdayError(month, day);
+  if (!isValidBirthday(month, day)) {
+    const monthOk = Number.isInteger(month) && month >= 1 && month <= 12;
+    throw new InvalidBirthdayError(month, day, monthOk ? undefined : [{ path: 'month', message: 'the month is 1 to 12' }]);
+  }
   if (current && current.month === month && current.day === day) return null;
   if (current) {
     const changeableFrom = addDays(current.setAt, BIRTHDAY_CHANGE_DAYS);

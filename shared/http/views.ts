@@ -9,6 +9,8 @@ import { localizedProgram } from '../program/content.ts';
 import type { Program, Reward } from '../program/program.ts';
 import { nextTierAfter, tierForSpend } from '../program/tiers.ts';
 import type { Shop } from '../store/ports.ts';
+import { birthdayPoints, birthdayView } from '../birthdays/birthday.ts';
+import { guestClaimDays } from '../earning/guest-claims.ts';
 
 function rewardView(reward: Reward, program: Program) {
   return { ...reward, validityDays: reward.validityDays ?? program.coupons.validityDays };
@@ -35,6 +37,9 @@ export function publicProgram(shop: Shop, locales: readonly string[] = []) {
     })),
     expiry: { days: program.expiry.days },
     rewards: program.rewards.map((reward) => rewardView(reward, program)),
+    // Birthday points (0: off) and how long a guest order's points wait for an account (0: off).
+    birthday: { points: birthdayPoints(program) },
+    guests: { claimDays: guestClaimDays(program) },
   };
 }
 
@@ -62,5 +67,6 @@ export function memberView(shop: Shop, customerId: string, member: Member | unde
       .filter(({ lot, remaining }) => remaining > 0 && lot.expiresAt > now.toISOString())
       .map(({ lot, remaining }) => ({ points: remaining, expiresAt: lot.expiresAt })),
     rewards: program.rewards.map((reward) => ({ ...rewardView(reward, program), affordable: balance >= reward.cost })),
+    ...(member?.birthday ? { birthday: birthdayView(member.birthday) } : {}),
   };
 }

@@ -9,6 +9,7 @@ import { activatePendingPoints } from './activate.ts';
 import { expireLots } from './expire.ts';
 import { sendReminders } from './remind.ts';
 import { flagFadingMembers } from './winback.ts';
+import { grantBirthdayPoints } from './birthdays.ts';
 import { moveStages } from './lifecycle.ts';
 import { rerateTiers } from './tiers.ts';
 import { settleReferrals } from './referrals.ts';
@@ -62,6 +63,8 @@ export const jobs: Record<string, Job> = {
   lifecycle: async (deps, now) => ({ ...(await moveStages(deps.store, now, budgetOf(deps))) }),
   /** Referrals whose friend's order is past its hold: the advocate is paid, or the referral blocked or void. */
   referrals: async (deps, now) => ({ ...(await settleReferrals(deps.store, now, budgetOf(deps))) }),
+  /** Birthday points, once a year on each member's birthday (UTC days). */
+  birthdays: async (deps, now) => ({ ...(await grantBirthdayPoints(deps.store, now, budgetOf(deps))) }),
   /** Tiers go down once spend leaves the window, without waiting for the member's next order. */
   tiers: async (deps, now) => ({ ...(await rerateTiers(deps.store, now, budgetOf(deps))) }),
   /** Writes the data exports the webhook processor queued (the cloud's path for `customers/data_request`). */
