@@ -79,7 +79,7 @@ export function referralShareView(referral: { code: string; url: string }, host:
 
 export function friendOfferView(code: string, reward: string, offer: FriendOffer, host: ReferralHost): Child {
   if (offer.state === 'claimed' && offer.code) {
-    return h('div', { role: 'status' }, h('h3', {}, words.offerTitle), h('p', {}, words.yourCode), h('p', { class: 'big', 'data-welcome-code': offer.code }, offer.code));
+    return h('div', { role: 'status', style: 'margin-bottom:1.5em' }, h('h3', {}, words.offerTitle), h('p', {}, words.yourCode), h('p', { class: 'big', 'data-welcome-code': offer.code }, offer.code));
   }
   const input = h('input', { id: 'friend-email', type: 'email', autocomplete: 'email', required: true, value: offer.email, 'data-k': 'friend-email', oninput: (event: Event) => (offer.email = (event.target as HTMLInputElement).value) });
   const submit = async (event: Event) => {
@@ -98,7 +98,7 @@ export function friendOfferView(code: string, reward: string, offer: FriendOffer
     }
     host.render();
   };
-  return h('form', { onsubmit: submit },
+  return h('form', { onsubmit: submit, style: 'margin-bottom:1.5em' },
     h('h3', {}, words.offerTitle),
     h('p', {}, words.offerText(reward)),
     h('label', { for: 'friend-email' }, words.email),

@@ -148,7 +148,7 @@ describe('the advocate is paid once the friend’s order is past its hold', () =
     expect((await service.webhook('orders/paid', order)).status).toBe(200);
     const [pending] = (await referralsOf('pending')).filter((referral) => referral.advocateId === anna.id);
     expect(pending).toMatchObject({ status: 'claimed', waiting: 'hold', order: { orderId: order.id.toString(), customerId: '4101', priorOrders: 0, dueAt: '2026-06-16T10:00:00.000Z' } });
-    expect(pending.order.ipKey).toBeUndefined();
+    expect(pending!.order.ipKey).toBeUndefined();
 
     expect(await service.job('referrals', BEFORE_HOLD)).toMatchObject({ completed: 0 });
     expect((await service.member(anna.id)).balance).toBe(100);
@@ -206,7 +206,7 @@ describe('fraud rules at settlement', () => {
     await service.webhook('orders/paid', friendOrder({ customerId: Number(anna.id), code, email: 'anna.own@example.com', name: 'Anna Berg' }));
     expect(await service.job('referrals', AFTER_HOLD)).toMatchObject({ blocked: 1, completed: 0 });
     const [blocked] = (await referralsOf('blocked')).filter((referral) => referral.advocateId === anna.id);
-    expect(blocked.reasons).toEqual(expect.arrayContaining(['same-customer', 'same-email', 'same-name']));
+    expect(blocked!.reasons).toEqual(expect.arrayContaining(['same-customer', 'same-email', 'same-name']));
     expect((await service.member(anna.id)).balance).toBe(100 + 60);
   });
 
