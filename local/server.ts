@@ -27,6 +27,7 @@ import { DynamoDbOutboundStore } from '../shared/store/dynamodb/outbound.ts';
 import { DynamoDbMemberImportStore } from '../shared/store/dynamodb/member-import.ts';
 import { ShopifyCustomerDirectory } from '../shared/shopify/customers-by-email.ts';
 import { publicProgram } from '../shared/http/views.ts';
+import { ShopifyProductSets } from '../shared/shopify/product-sets.ts';
 
 export interface LocalAppOptions {
   /** Where links in messages (unsubscribe) point: `http://127.0.0.1:PORT` under `npm start`. */
@@ -82,6 +83,8 @@ export function createLocalApp(options: LocalAppOptions) {
     // The members CSV import: its batched reads and per-member writes, and email look-ups at Shopify.
     memberImports: new DynamoDbMemberImportStore(options.client, options.tableName),
     customers: new ShopifyCustomerDirectory(adminGraphqlFromEnv(env, accessTokens)),
+    // Collection and tag campaigns read their products from the Admin API (SHOPIFY_ADMIN_URL locally).
+    productSets: new ShopifyProductSets(adminGraphqlFromEnv(env, accessTokens)),
     mail: { ...(env.SES_SENDER_EMAIL ? { senderEmail: env.SES_SENDER_EMAIL } : {}), ...(env.SES_CONFIGURATION_SET ? { configurationSet: env.SES_CONFIGURATION_SET } : {}) },
     deliver: (delivery, now) => processDelivery(store, delivery, now, { exports: outbox, accessTokens: tokenStore, deliveryLog: throttledLog }),
   });

@@ -4,6 +4,7 @@ import { systemClock } from '../../shared/clock.ts';
 import { createApiApp } from '../../shared/http/app.ts';
 import { adminClientFromEnv, adminGraphqlFromEnv } from '../../shared/shopify/admin-config.ts';
 import { ShopifyCustomerDirectory } from '../../shared/shopify/customers-by-email.ts';
+import { ShopifyProductSets } from '../../shared/shopify/product-sets.ts';
 import { DynamoDbMemberImportStore } from '../../shared/store/dynamodb/member-import.ts';
 import { DynamoDbWebhookDeliveryLog } from '../../shared/store/dynamodb/webhook-deliveries.ts';
 import { createAccessTokens, mailSettingsFromEnv } from '../runtime/access-tokens.ts';
@@ -16,6 +17,7 @@ const app = createApiApp({
   store: createStore(),
   discounts: adminClientFromEnv(process.env, accessTokens),
   accessTokens,
+  productSets: new ShopifyProductSets(adminGraphqlFromEnv(process.env, accessTokens)),
   deliveryLog: new DynamoDbWebhookDeliveryLog(dynamoDbClient(), requiredEnv('TABLE_NAME')),
   mail: mailSettingsFromEnv(),
   memberImports: new DynamoDbMemberImportStore(dynamoDbClient(), requiredEnv('TABLE_NAME')),

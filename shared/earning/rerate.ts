@@ -59,7 +59,8 @@ export function withRerates(ctx: RerateContext, change: Change, rerates: Reratin
     if (!order || !paid || !kept) continue;
     member = { ...member, spendByOrder: { ...member.spendByOrder, [rerate.orderId]: { ...kept, multiplier: rerate.multiplier } } };
     const lot = lots.find((candidate) => candidate.orderId === rerate.orderId);
-    const points = pointsForSpend(paid.eligibleMinor, paid.currency, paid.pointsPerUnit ?? ctx.program.earning.pointsPerUnit, rerate.multiplier);
+    // A campaign's bonus was decided at payment and stays (docs/campaigns.md); only the tier's share moves.
+    const points = pointsForSpend(paid.eligibleMinor, paid.currency, paid.pointsPerUnit ?? ctx.program.earning.pointsPerUnit, rerate.multiplier) + (paid.campaign?.points ?? 0);
     const refunded = Math.min(paid.eligibleMinor, refundedEligible(order));
     const reversed = order.cancelledAt ? points : proportionOf(points, refunded, paid.eligibleMinor);
     // Points of an expired lot can no longer be spent or taken back: only the rating is kept.

@@ -31,6 +31,8 @@ const SCOPE_OF_OPERATION: Record<string, string> = {
   orders: 'read_orders',
   bulkOperationRunQuery: 'read_orders',
   customers: 'read_customers', // the members import's email look-ups
+  collection: 'read_products', // a collection campaign's products
+  products: 'read_products', // a tag campaign's products
 };
 /** Scopes an operation needs besides its own: the history import reads a year of orders, past the 60 days `read_orders` sees. */
 const MORE_SCOPES_OF_OPERATION: Record<string, string[]> = { bulkOperationRunQuery: ['read_all_orders'] };
