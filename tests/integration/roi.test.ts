@@ -29,7 +29,8 @@ async function delivered(topic: string, body: unknown, twice = false) {
 /**
  * By hand (USD, default earning 1 point per dollar):
  * - customer 1: order 101 on 2 Apr, 600.00; redeems "5 off" on 10 Apr; order 102 on 5 May, 100.00
- *   with that code (5.00 off): from then on, a member who uses the program;
+ *   with that code (5.00 off) and the shop's own SPRING10 (10.00 off, not a reward's cost): from
+ *   then on, a member who uses the program;
  * - customer 2: order 201 on 3 Apr, 200.00; order 202 on 6 May, 50.00, 20.00 of it refunded: a
  *   comparable customer (ordered before, never redeemed);
  * - customer 3: first order 301 on 8 May, 80.00; customer 5: order 501 on 9 May, cancelled;
@@ -49,7 +50,7 @@ beforeAll(async () => {
   service.setNow('2026-04-10T09:00:00Z');
   const coupon = await json(await service.redeem('1', 'five-off'));
   expect(coupon.code).toEqual(expect.any(String));
-  await delivered('orders/paid', { ...paidOrder({ id: 102, customerId: 1, subtotal: '100.00', at: '2026-05-05T10:00:00Z' }), discount_codes: [{ code: coupon.code, amount: '5.00', type: 'fixed_amount' }] }, true);
+  await delivered('orders/paid', { ...paidOrder({ id: 102, customerId: 1, subtotal: '100.00', at: '2026-05-05T10:00:00Z' }), discount_codes: [{ code: coupon.code, amount: '5.00', type: 'fixed_amount' }, { code: 'SPRING10', amount: '10.00', type: 'fixed_amount' }] }, true);
   await delivered('orders/paid', paidOrder({ id: 202, customerId: 2, subtotal: '50.00', at: '2026-05-06T10:00:00Z' }));
   await delivered('refunds/create', refund({ id: 902, orderId: 202, subtotal: '20.00', at: '2026-05-07T10:00:00Z' }), true);
   await delivered('orders/paid', paidOrder({ id: 301, customerId: 3, subtotal: '80.00', at: '2026-05-08T10:00:00Z' }));
@@ -85,7 +86,7 @@ describe('GET /admin/roi', () => {
     expect(may.beforeProgram).toBeNull();
     expect(may.repeatRateFinal).toBe(false);
 
-    // The code's 5.00 on order 102, and the 10.00 of store credit Shopify took.
+    // Our code's 5.00 on order 102 (not the shop's SPRING10), and the 10.00 of store credit Shopify took.
     expect(may.rewardCostMinor).toEqual({ discounts: 500, storeCredit: 1000, total: 1500 });
     expect(may.rewardCostShareOfMemberRevenue).toBe(0.15);
     expect(april.rewardCostMinor.total).toBe(0);

@@ -6,6 +6,9 @@ import type { Member, Order } from '../../shared/ledger/types.ts';
 import type { Coupon } from '../../shared/rewards/coupon.ts';
 import { parseProgram } from '../../shared/program/program.ts';
 import type { StoredFigures } from '../../shared/store/ports/figures.ts';
+import { InvalidPayloadError } from '../../shared/shopify/errors.ts';
+import { toEvent } from '../../shared/shopify/webhook-events.ts';
+import { SAMPLE_DISCOUNTED_ORDER } from '../support/shopify-samples.ts';
 import type { Shop } from '../../shared/store/ports.ts';
 
 const SHOP = 'unit.myshopify.com';
@@ -88,6 +91,13 @@ describe('ROI costs', () => {
     expect(roiFiguresOf({ kind: 'order', shop: SHOP, after: order() })).toEqual([['roi:2026-03', { 'cost.disc': 500 }]]);
     expect(roiFiguresOf({ kind: 'order', shop: SHOP, before: order(), after: order({ refunds: { r: { at: '2026-03-06T00:00:00Z', subtotalMinor: 100 } } }) })).toEqual([]);
     expect(roiFiguresOf({ kind: 'order', shop: SHOP, before: order(), after: order({ cancelledAt: '2026-03-07T00:00:00Z' }) })).toEqual([['roi:2026-03', { 'cost.disc': -500 }]]);
+  });
+
+  it('reads what each discount code took off a paid order, and refuses an amount that is not money', () => {
+    expect(toEvent('orders/paid', SAMPLE_DISCOUNTED_ORDER)).toMatchObject({ discountCodes: ['SPRING15'], discountAmounts: { SPRING15: expect.any(Number) } });
+    const event = toEvent('orders/paid', { ...SAMPLE_DISCOUNTED_ORDER, discount_codes: [{ code: 'LOY-A', amount: '5.00', type: 'fixed_amount' }, { code: 'FREE', amount: null }] });
+    expect(event).toMatchObject({ discountCodes: ['LOY-A', 'FREE'], discountAmounts: { 'LOY-A': 500 } });
+    expect(() => toEvent('orders/paid', { ...SAMPLE_DISCOUNTED_ORDER, discount_codes: [{ code: 'LOY-A', amount: 'five' }] })).toThrow(InvalidPayloadError);
   });
 
   it('counts a guest order’s revenue net of refunds, until a member claims it', () => {
