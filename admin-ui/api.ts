@@ -76,6 +76,25 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   throw new ApiError({ ...problem, status: response.status });
 }
 
+/** A call whose body or answer is not JSON (a CSV file sent or fetched): the response when 2xx, else `ApiError`. */
+export async function apiFetch(path: string, init: { method?: string; body?: Blob | string; contentType?: string } = {}): Promise<Response> {
+  if (!tokenSource) throw new NotEmbeddedError('no session token');
+  const token = await tokenSource();
+  const response = await fetch(`/admin${path}`, {
+    method: init.method ?? 'GET',
+    headers: { authorization: `Bearer ${token}`, ...(init.contentType ? { 'content-type': init.contentType } : {}) },
+    ...(init.body === undefined ? {} : { body: init.body }),
+  });
+  if (response.ok) return response;
+  let problem: Problem;
+  try {
+    problem = (await response.json()) as Problem;
+  } catch {
+    problem = { type: 'about:blank', title: response.statusText || 'The request failed.', status: response.status, detail: `HTTP ${response.status}` };
+  }
+  throw new ApiError({ ...problem, status: response.status });
+}
+
 /** What to tell the store owner when a call failed. */
 export function failure(error: unknown): string {
   if (error instanceof ApiError) {

@@ -8,6 +8,7 @@ import { h, show, type Child } from './dom.ts';
 import { dashboardScreen } from './dashboard.ts';
 import { roiScreen } from './roi.ts';
 import { membersScreen } from './members.ts';
+import { migrationScreen } from './migration.ts';
 import { programScreen } from './program.ts';
 import { contentScreen } from './content.ts';
 import { setupScreen } from './setup.ts';
@@ -19,6 +20,7 @@ const screens = {
   program: { title: 'Program', render: programScreen },
   languages: { title: 'Languages', render: contentScreen },
   members: { title: 'Members', render: membersScreen },
+  migration: { title: 'Import & export', render: migrationScreen },
   referrals: { title: 'Referrals', render: referralsScreen },
   setup: { title: 'Setup', render: setupScreen },
 } as const;

@@ -30,8 +30,9 @@ export const EXPORT_PART_MEMBERS = 10_000;
 const EXPORT_PAGE = 500;
 const CSV_TYPES = ['text/csv', 'text/plain', 'application/csv', 'text/comma-separated-values', 'application/vnd.ms-excel', 'application/octet-stream'];
 
-export function migrationRoutes(deps: ApiDeps, options: { passBudgetMs?: number } = {}) {
+export function migrationRoutes(deps: ApiDeps, options: { passBudgetMs?: number; exportPartMembers?: number } = {}) {
   const budget = options.passBudgetMs ?? IMPORT_PASS_BUDGET_MS;
+  const partMembers = options.exportPartMembers ?? EXPORT_PART_MEMBERS;
   return new Hono<MigrationEnv>()
     .post(
       '/imports',
@@ -81,11 +82,11 @@ export function migrationRoutes(deps: ApiDeps, options: { passBudgetMs?: number 
       let text = cursor ? '' : `\uFEFF${membersCsvHeader()}`;
       let count = 0;
       do {
-        const page = await deps.store.listMembers(shop, { limit: EXPORT_PAGE, ...(cursor ? { cursor } : {}) });
+        const page = await deps.store.listMembers(shop, { limit: Math.min(EXPORT_PAGE, partMembers - count), ...(cursor ? { cursor } : {}) });
         text += membersCsvRows(page.items, shop);
         count += page.items.length;
         cursor = page.cursor;
-      } while (cursor && count < EXPORT_PART_MEMBERS);
+      } while (cursor && count < partMembers);
       deps.logger.info('members exported', { shop, members: count, more: cursor !== undefined });
       return c.body(text, 200, {
         'content-type': 'text/csv; charset=utf-8',

@@ -97,12 +97,12 @@ export function readMemberFile(text: string, shop: string): MemberFile {
     if (at.shop >= 0 && value(at.shop).toLowerCase() === shop.toLowerCase()) {
       found.push({ row, column: name(at.shop), message: 'This row was exported from this same shop: its points are already here, and importing them would count them twice.' });
     }
-    for (const key of [customerId && CUSTOMER_ID.test(customerId) ? `id:${customerId}` : undefined, email ? `email:${email}` : undefined]) {
-      if (!key) continue;
-      const first = seen.get(key);
-      if (first !== undefined) found.push({ row, column: name(key.startsWith('id:') ? at.customerId : at.email), message: `The same customer as row ${first}: each member may appear once in a file.` });
-      else seen.set(key, row);
-    }
+    // A customer id is who the row is (its email is contact data only); a row without one is its email.
+    const key = customerId !== undefined ? (CUSTOMER_ID.test(customerId) ? `id:${customerId}` : undefined) : email && `email:${email}`;
+    const first = key ? seen.get(key) : undefined;
+    if (first !== undefined) found.push({ row, column: name(key!.startsWith('id:') ? at.customerId : at.email), message: `The same customer as row ${first}: each member may appear once in a file.` });
+    else if (key) seen.set(key, row);
+    if (email && customerId !== undefined && !seen.has(`email:${email}`)) seen.set(`email:${email}`, row);
     if (found.length) {
       problems.push(...found);
       return;

@@ -78,10 +78,11 @@ describe('reading a member file', () => {
     expect(file.problems[5]!.message).toContain('names no one');
   });
 
-  it('refuses a customer named twice, by id or by email in any case, naming the first row', () => {
-    const file = read('merchant_id,email,points_approved\n11,a@example.com,1\n12,b@example.com,2\n11,c@example.com,3\n13,B@Example.com,4\n');
+  it('refuses a customer named twice, by id, or by email in any case where a row has no id, naming the first row', () => {
+    const file = read('merchant_id,email,points_approved\n11,a@example.com,1\n12,b@example.com,2\n11,c@example.com,3\n,B@Example.com,4\n13,b@example.com,5\n');
 
-    expect(file.rows.map((row) => row.row)).toEqual([2, 3]);
+    // Row 6 has an id of its own: the id is who it is, the email only contact data.
+    expect(file.rows.map((row) => row.row)).toEqual([2, 3, 6]);
     expect(file.problems).toEqual([
       { row: 4, column: 'merchant_id', message: expect.stringContaining('row 2') },
       { row: 5, column: 'email', message: expect.stringContaining('row 3') },
