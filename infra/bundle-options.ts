@@ -46,6 +46,7 @@ export const lambdaEntries = {
   lifecycle: 'functions/lifecycle/index.ts',
   tiers: 'functions/tiers/index.ts',
   referrals: 'functions/referrals/index.ts',
+  birthdays: 'functions/birthdays/index.ts',
   exportData: 'functions/export-data/index.ts',
   figuresAggregator: 'functions/figures-aggregator/index.ts',
   outboundStream: 'functions/outbound-stream/index.ts',

@@ -12,7 +12,7 @@ import { CustomerMessages, mailEnvironment } from './customer-messages.ts';
 import { LoyaltyFunction } from './loyalty-function.ts';
 import { LoyaltyHttpApi, WEBHOOK_PATH } from './loyalty-http-api.ts';
 import { LoyaltyTable } from './loyalty-table.ts';
-import { DUE_LOTS_TABLE_ACCESS, EXPORT_DATA_TABLE_ACCESS, ISSUE_COUPONS_TABLE_ACCESS, RECONCILE_TABLE_ACCESS, REMIND_TABLE_ACCESS, ScheduledJobs, TIERS_TABLE_ACCESS, REFERRALS_TABLE_ACCESS, WINBACK_TABLE_ACCESS, LIFECYCLE_TABLE_ACCESS, type ScheduledJob } from './scheduled-jobs.ts';
+import { DUE_LOTS_TABLE_ACCESS, EXPORT_DATA_TABLE_ACCESS, ISSUE_COUPONS_TABLE_ACCESS, RECONCILE_TABLE_ACCESS, REMIND_TABLE_ACCESS, ScheduledJobs, TIERS_TABLE_ACCESS, REFERRALS_TABLE_ACCESS, WINBACK_TABLE_ACCESS, LIFECYCLE_TABLE_ACCESS, BIRTHDAYS_TABLE_ACCESS, type ScheduledJob } from './scheduled-jobs.ts';
 import { DISPOSABLE_STAGE, type StageSettings } from './stage-settings.ts';
 import { ERASURE_AGE_LIMIT, WebhookIntake } from './webhook-intake.ts';
 import { DataExports } from './data-exports.ts';
@@ -121,6 +121,15 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
     scheduleExpression: 'rate(1 hour)',
     timeout: DAILY_JOB_TIMEOUT,
     grant: (fn, { table }) => fn.grantTable(table, REFERRALS_TABLE_ACCESS),
+  },
+  {
+    // Birthday points, once a year on the member's birthday (UTC days): early each day, and
+    // hourly after for what a run left (a granted birthday moves a year on in the index).
+    name: 'Birthdays',
+    entry: lambdaEntries.birthdays,
+    scheduleExpression: 'cron(5 0-6 * * ? *)',
+    timeout: DAILY_JOB_TIMEOUT,
+    grant: (fn, { table }) => fn.grantTable(table, BIRTHDAYS_TABLE_ACCESS),
   },
   {
     // Lowers the tiers of members whose spend has left the 365-day window: each shop's pass runs

@@ -136,6 +136,17 @@ export const REFERRALS_TABLE_ACCESS: TableAccess = {
 };
 
 /**
+ * `birthdays` (`grantBirthdayPoints`): birthdays due (Query on GSI1, `BIRTHDAY#`); the shop and the
+ * member (GetItem); one transaction putting the member, the birthday lot and ledger entry and the
+ * member's due entry moved a year on (`MEMBER#`). No batch read, no table query.
+ */
+export const BIRTHDAYS_TABLE_ACCESS: TableAccess = {
+  read: ['GetItem'],
+  queryIndexes: [GSI_BY_EXPIRY],
+  write: ['member'],
+};
+
+/**
  * `tiers` (`rerateTiers`): the active shops (Query on GSI2, `SHOPS`, then BatchGetItem); each
  * shop's pass, read and saved (GetItem and PutItem on `SHOP#{shop}` / `JOB#tiers`); the members
  * above the base tier (Query on GSI2, `MEMBERS#{shop}`, then BatchGetItem); per member to lower,
@@ -171,7 +182,8 @@ export const EXPORT_DATA_TABLE_ACCESS: TableAccess = {
 export const RECONCILE_TABLE_ACCESS: TableAccess = {
   read: ['GetItem', 'BatchGetItem', 'Query'],
   queryIndexes: [GSI_MEMBERS_OF_SHOP],
-  write: ['shop', 'member', 'order', 'coupon'],
+  // `guest`: a guest order read back records its claim as its webhook would.
+  write: ['shop', 'member', 'order', 'coupon', 'guest'],
 };
 
 export interface ScheduledJobsProps {

@@ -37,6 +37,8 @@ export const ITEM_KINDS = {
   outbound: 'OUTBOUND#',
   /** `REFCODE#{shop}#{code}`, `REFFRIEND#{shop}#{hash}`: referral codes and the friend's one welcome claim (docs/referrals.md). */
   referral: 'REF',
+  /** `GUEST#{shop}#{email hash}`: a guest order's points waiting for an account (docs/birthdays-and-guests.md). */
+  guest: 'GUEST#',
 } as const;
 
 export type ItemKind = keyof typeof ITEM_KINDS;

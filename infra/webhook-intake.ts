@@ -47,7 +47,8 @@ export const ERASURE_AGE_LIMIT = Duration.seconds(ERASURE_VISIBILITY_TIMEOUT.toS
  */
 export const PROCESSOR_TABLE_ACCESS: TableAccess = {
   read: ['GetItem', 'BatchGetItem', 'Query'],
-  write: ['shop', 'member', 'order', 'coupon'],
+  // `guest`: a guest order's claim, written with the order and marked claimed by customers/create.
+  write: ['shop', 'member', 'order', 'coupon', 'guest'],
   // The token item (`SHOP#{shop}` / `TOKEN`) on app/uninstalled; IAM cannot single out the sort key.
   delete: ['shop'],
 };

@@ -53,6 +53,7 @@ describe('the jobs the service runs', () => {
       Winback: 'cron(0/15 10-12 * * ? *)',
       Tiers: 'rate(1 hour)',
       Referrals: 'rate(1 hour)',
+      Birthdays: 'cron(5 0-6 * * ? *)',
       Reconcile: 'rate(1 hour)',
     });
   });

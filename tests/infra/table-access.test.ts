@@ -3,7 +3,7 @@ import { UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LoyaltyFunction } from '../../infra/loyalty-function.ts';
 import { ALL_ITEM_KINDS, ITEM_KINDS, leadingKeysCondition, type ItemKind } from '../../infra/table-access.ts';
-import { accessTokenKey, couponKey, GSI_BY_EXPIRY, GSI_MEMBERS_OF_SHOP, idempotencyKey, memberPartition, orderKey, programVersionKey, shopKey, figureMarkKey, statsKeys, webhookDeliveryKey, outboundEventKey, outboundMemberKey, outboundProgramKey, referralCodeKey, referralFriendKey } from '../../shared/store/dynamodb/keys.ts';
+import { accessTokenKey, couponKey, GSI_BY_EXPIRY, GSI_MEMBERS_OF_SHOP, idempotencyKey, memberPartition, orderKey, programVersionKey, shopKey, figureMarkKey, statsKeys, webhookDeliveryKey, outboundEventKey, outboundMemberKey, outboundProgramKey, referralCodeKey, referralFriendKey, guestClaimKey } from '../../shared/store/dynamodb/keys.ts';
 import { DynamoDbRateLimitStore } from '../../shared/store/dynamodb/rate-limits.ts';
 import { allowStatements, logicalId, synthesize, type Statement, type Synthesized } from './synthesized-stack.ts';
 import { TablePolicy, tableRequests } from './table-policy.ts';
@@ -66,7 +66,7 @@ describe('who may do what with the table', () => {
     it('may write what earning and the privacy topics write: no rate limits, no delivery ids, no figures', () => {
       const processor = synthesized.stack.intake.processor;
 
-      for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem']) expect(kindsFor(processor, action)).toEqual(prefixes('shop', 'member', 'order', 'coupon'));
+      for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem']) expect(kindsFor(processor, action)).toEqual(prefixes('shop', 'member', 'order', 'coupon', 'guest'));
     });
 
     it('queries no index', () => {
@@ -107,7 +107,8 @@ describe('who may do what with the table', () => {
       Winback: { reads: ['GetItem'], queriesTable: false, indexes: [GSI_BY_EXPIRY], writes: ['member'] },
       Tiers: { reads: ['BatchGetItem', 'GetItem', 'Query'], queriesTable: true, indexes: [GSI_MEMBERS_OF_SHOP], writes: ['shop', 'member'] },
       ExportData: { reads: ['BatchGetItem', 'Query'], queriesTable: true, indexes: [GSI_BY_EXPIRY], writes: ['member'] },
-      Reconcile: { reads: ['BatchGetItem', 'GetItem', 'Query'], queriesTable: true, indexes: [GSI_MEMBERS_OF_SHOP], writes: ['shop', 'member', 'order', 'coupon'] },
+      Reconcile: { reads: ['BatchGetItem', 'GetItem', 'Query'], queriesTable: true, indexes: [GSI_MEMBERS_OF_SHOP], writes: ['shop', 'member', 'order', 'coupon', 'guest'] },
+      Birthdays: { reads: ['GetItem'], queriesTable: false, indexes: [GSI_BY_EXPIRY], writes: ['member'] },
     };
     const job = (name: string) => {
       const found = synthesized.stack.scheduledJobs.functions.find((fn) => fn.node.id === name);
@@ -240,6 +241,7 @@ describe('the item kinds', () => {
       rate: [ratePartition],
       outbound: [outboundMemberKey('a', '1').PK, outboundProgramKey('a').PK, outboundEventKey('a', 'points_earned:a:1:x', 'flow').PK],
       referral: [referralCodeKey('a', 'ABCDEFGH').PK, referralFriendKey('a', 'f00d').PK],
+      guest: [guestClaimKey('a', 'f00d', '1').PK],
     };
 
     expect(Object.keys(written).sort()).toEqual([...ALL_ITEM_KINDS].sort());
