@@ -13,12 +13,14 @@ import { programScreen } from './program.ts';
 import { contentScreen } from './content.ts';
 import { setupScreen } from './setup.ts';
 import { referralsScreen } from './referrals.ts';
+import { customersScreen } from './customers.ts';
 
 const screens = {
   dashboard: { title: 'Dashboard', render: dashboardScreen },
   roi: { title: 'Does it pay?', render: roiScreen },
   program: { title: 'Program', render: programScreen },
   languages: { title: 'Languages', render: contentScreen },
+  customers: { title: 'Customers', render: customersScreen },
   members: { title: 'Members', render: membersScreen },
   migration: { title: 'Import & export', render: migrationScreen },
   referrals: { title: 'Referrals', render: referralsScreen },

@@ -93,6 +93,19 @@ export const FLOW_TRIGGERS: Record<OutboundEventType, FlowTrigger> = {
       number('Balance', 'balance', 'The member’s spendable balance now.'),
     ],
   },
+  priority_fading: {
+    handle: 'loyalty-priority-fading',
+    name: 'Priority customer fading',
+    description: 'A valuable customer (spend in the year up to their last order at least the program’s threshold) has gone past their usual time between orders.',
+    fields: [
+      number('Value', 'value', 'Their eligible spend in the year up to their last order, in the shop’s currency.'),
+      text('Currency', 'currency', 'The shop’s currency (ISO 4217).'),
+      number('Orders', 'orderCount', 'Their paid orders, not cancelled.'),
+      text('Last order at', 'lastOrderAt', 'When they last ordered (ISO 8601).'),
+      number('Usual interval days', 'usualIntervalDays', 'Their usual days between orders; 0 after one order.'),
+      text('Previous stage', 'previousStage', 'new, regular or loyal.'),
+    ],
+  },
 };
 
 /** Flow refuses trigger payloads of 50,000 bytes or more. */

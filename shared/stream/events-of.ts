@@ -14,6 +14,7 @@ import type { Coupon } from '../rewards/coupon.ts';
 import type { NotificationRecord } from '../store/ports/notification-outbox.ts';
 import type { Shop } from '../store/records.ts';
 import type { OutboundEvent, OutboundEventType } from './outbound.ts';
+import { priorityFadingData } from '../lifecycle/priority-fading.ts';
 
 /** A message recorded in the outbox (a points-expiring reminder), as before and after the write. */
 export interface NotificationChange {
@@ -50,7 +51,7 @@ const GIVEN_BACK = 'coupon-refused';
 export function eventsOf(change: OutboundChange, shop: Shop): OutboundEvent[] {
   switch (change.kind) {
     case 'member':
-      return change.after ? tierChanged(change.before, change.after, shop.program) : [];
+      return change.after ? [...tierChanged(change.before, change.after, shop.program), ...priorityFading(change.before, change.after, shop)] : [];
     case 'ledger':
       // A ledger entry without its customer (an older seam) can name no one: nothing to send.
       if (!change.customerId) return [];
@@ -81,6 +82,12 @@ function tierChanged(before: Member | undefined, after: Member, program: Program
   const direction = rank(after.tier) > rank(previous) ? 'up' : 'down';
   // The revision is the write's own: the same record read twice gives the same id.
   return [event('tier_changed', after.shop, after.customerId, `rev-${after.rev}`, after.tierAsOf, { previousTier: previous, newTier: after.tier, direction })];
+}
+
+/** A valuable member moved to fading (docs/lifecycle.md): once per move, dated when it happened. */
+function priorityFading(before: Member | undefined, after: Member, shop: Shop): OutboundEvent[] {
+  const data = priorityFadingData(before, after, shop);
+  return data ? [event('priority_fading', after.shop, after.customerId, `since-${after.stageSince}`, after.stageSince!, data)] : [];
 }
 
 function earnedSource(entry: LedgerEntry): EarnedPointsSource | undefined {

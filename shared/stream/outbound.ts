@@ -5,7 +5,7 @@
  * pure derivation and the adapters that send.
  */
 
-export const OUTBOUND_EVENT_TYPES = ['tier_changed', 'points_earned', 'reward_redeemed', 'points_expiring', 'reward_available'] as const;
+export const OUTBOUND_EVENT_TYPES = ['tier_changed', 'points_earned', 'reward_redeemed', 'points_expiring', 'reward_available', 'priority_fading'] as const;
 export type OutboundEventType = (typeof OUTBOUND_EVENT_TYPES)[number];
 
 /**

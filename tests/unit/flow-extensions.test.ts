@@ -24,6 +24,7 @@ const SAMPLE_DATA: Record<OutboundEventType, OutboundEvent['data']> = {
   reward_redeemed: { rewardId: 'five-off', rewardName: '5 off', rewardKind: 'fixed_amount', points: 500, code: 'ABC-123', expiresAt: '2026-09-01T00:00:00.000Z' },
   points_expiring: { points: 120, expiresOn: '2026-07-01', daysBefore: 30, balance: 640 },
   reward_available: { rewardId: 'five-off', rewardName: '5 off', cost: 500, balance: 510 },
+  priority_fading: { value: 1600, currency: 'USD', orderCount: 4, lastOrderAt: '2026-04-05T10:00:00.000Z', usualIntervalDays: 30, previousStage: 'loyal' },
 };
 
 describe('the Flow extensions', () => {

@@ -6,6 +6,9 @@ import { priorityRowsOf } from '../../shared/lifecycle/priority.ts';
 import { lifecycleSettingsOf, type LifecycleSettings } from '../../shared/lifecycle/settings.ts';
 import { advanceStage, nextStageChangeAt, restage, stageOf, withStage } from '../../shared/lifecycle/stage.ts';
 import { winbackGrant } from '../../shared/lifecycle/winback-reward.ts';
+import { eventsOf } from '../../shared/stream/events-of.ts';
+import { flowTriggerPayload } from '../../shared/shopify/flow-triggers.ts';
+import { newShop } from '../../shared/earning/shops.ts';
 import { InvalidProgramError, parseProgram, parseProgramSettings } from '../../shared/program/program.ts';
 
 const program = parseProgram({});
@@ -155,5 +158,17 @@ describe('lifecycle figures and priority rows', () => {
     expect(granted.coupon).toMatchObject({ code: 'CODE1', source: 'winback', points: 0, customerId: '1001' });
     expect(winbackGrant(shop, granted.change.member!, reward, 'CODE2', new Date(at(201)))).toEqual({ skipped: 'already-granted' });
     expect(winbackGrant(shop, undefined, reward, 'CODE3', new Date(at(201)))).toEqual({ skipped: 'not-a-member' });
+  });
+
+  it('a valuable member who moves to fading starts the Flow trigger once, a less valuable one does not', () => {
+    const shop = { ...newShop('s', new Date(at(0)), 'USD'), program };
+    const fading = advanceStage({ ...member, rev: 4 }, program, new Date(at(200)))!;
+    const events = eventsOf({ kind: 'member', shop: 's', before: member, after: fading }, shop).filter((e) => e.type === 'priority_fading');
+    expect(events).toEqual([expect.objectContaining({ id: `priority_fading:s:1001:since-${at(90)}`, occurredAt: at(90), data: { value: 600, currency: 'USD', orderCount: 2, lastOrderAt: at(30), usualIntervalDays: 30, previousStage: 'regular' } })]);
+    expect(flowTriggerPayload(events[0]!)).toMatchObject({ customer_id: 1001, Value: 600, 'Previous stage': 'regular' });
+    const lost = advanceStage(fading, program, new Date(at(400)))!;
+    expect(eventsOf({ kind: 'member', shop: 's', before: fading, after: lost }, shop).filter((e) => e.type === 'priority_fading')).toEqual([]);
+    const modest = { ...member, spendByOrder: { o1: { at: at(0), minor: 10_000, multiplier: 1 } } };
+    expect(eventsOf({ kind: 'member', shop: 's', before: modest, after: advanceStage(modest, program, new Date(at(200)))! }, shop).filter((e) => e.type === 'priority_fading')).toEqual([]);
   });
 });
