@@ -68,7 +68,7 @@ describe.runIf(runs)('the Import & export screen, in Chromium', () => {
     await file.setInputFiles({ name: 'loyaltylion.csv', mimeType: 'text/csv', buffer: Buffer.from('merchant_id,email,points_approved\n3001,a@example.com,200\n3002,b@example.com,150\n') });
     await page.getByRole('button', { name: 'Check file' }).click();
     await page.getByRole('button', { name: 'Import 2 members' }).click();
-    await expect.poll(() => page.locator('#import-progress').innerText()).toContain('Imported 2 members with 350 points.');
+    await page.locator('#import-progress').getByText('Imported 2 members with 350 points.').waitFor();
     expect(await service.store.getMember(SHOP, '3002')).toMatchObject({ balance: 150 });
     await page.screenshot({ path: `${ARTIFACTS}/admin-migration.png`, fullPage: true });
 
