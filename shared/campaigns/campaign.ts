@@ -110,23 +110,26 @@ export function parseCampaignFields(body: unknown, context: { tiers: readonly st
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidCampaignError([{ path: '', message: 'Send the campaign as a JSON object.' }]);
   for (const key of Object.keys(body)) if (!KNOWN_KEYS.has(key)) problems.push({ path: key, message: `A campaign has no field ${JSON.stringify(key.slice(0, 60))}.` });
   const parsed = FieldsSchema.safeParse(body);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push({ path: issue.path.map(String).join('.'), message: issue.message });
-    throw new InvalidCampaignError(problems);
-  }
-  const fields = parsed.data;
+  const raw = body as { startsAt?: unknown; endsAt?: unknown };
+  const instant = (value: unknown) => (typeof value === 'string' && ISO_INSTANT.test(value) ? Date.parse(value) : Number.NaN);
   const now = context.now.getTime();
-  const startsAtMs = Date.parse(fields.startsAt);
-  const endsAtMs = Date.parse(fields.endsAt);
-  if (Number.isNaN(startsAtMs)) problems.push({ path: 'startsAt', message: 'Not a real date.' });
-  if (Number.isNaN(endsAtMs)) problems.push({ path: 'endsAt', message: 'Not a real date.' });
+  const startsAtMs = instant(raw.startsAt);
+  const endsAtMs = instant(raw.endsAt);
   const start = Math.max(startsAtMs, now);
+  // The dates' rules run even when other fields failed their checks, so one answer lists every problem.
+  if (typeof raw.startsAt === 'string' && ISO_INSTANT.test(raw.startsAt) && Number.isNaN(startsAtMs)) problems.push({ path: 'startsAt', message: 'Not a real date.' });
+  if (typeof raw.endsAt === 'string' && ISO_INSTANT.test(raw.endsAt) && Number.isNaN(endsAtMs)) problems.push({ path: 'endsAt', message: 'Not a real date.' });
   if (!Number.isNaN(startsAtMs) && startsAtMs < now - START_GRACE_MS) problems.push({ path: 'startsAt', message: 'The start has passed: a campaign starts now or later.' });
   if (!Number.isNaN(startsAtMs) && startsAtMs > now + MAX_SCHEDULE_AHEAD_DAYS * DAY_MS) problems.push({ path: 'startsAt', message: `Schedule at most ${MAX_SCHEDULE_AHEAD_DAYS} days ahead.` });
   if (!Number.isNaN(startsAtMs) && !Number.isNaN(endsAtMs)) {
     if (endsAtMs <= start) problems.push({ path: 'endsAt', message: 'The end must come after the start (and after now).' });
     else if (endsAtMs - start > MAX_CAMPAIGN_DAYS * DAY_MS) problems.push({ path: 'endsAt', message: `A campaign runs at most ${MAX_CAMPAIGN_DAYS} days.` });
   }
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push({ path: issue.path.map(String).join('.'), message: issue.message });
+    throw new InvalidCampaignError(problems);
+  }
+  const fields = parsed.data;
   if (fields.kind === 'multiplier') {
     if (fields.multiplier === undefined) problems.push({ path: 'multiplier', message: 'Say how many times the points, e.g. 2.' });
     else if (Math.round(fields.multiplier * 100) !== fields.multiplier * 100) problems.push({ path: 'multiplier', message: 'At most two decimals, e.g. 1.25.' });
