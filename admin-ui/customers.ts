@@ -43,7 +43,7 @@ function pyramid(view: Lifecycle) {
   const staged = Object.values(view.stages).reduce((a, b) => a + b, 0);
   const row = (stage: Stage) => {
     const bar = h('div', { class: `pyramid-bar stage-${stage}` });
-    bar.style.width = `${Math.max(4, (view.stages[stage] / largest) * 100)}%`;
+    bar.style.width = view.stages[stage] ? `${Math.max(4, (view.stages[stage] / largest) * 100)}%` : '0';
     const share = staged ? ` (${Math.round((view.stages[stage] / staged) * 100)}%)` : '';
     return h('li', { class: 'pyramid-row', 'data-stage': stage }, h('span', { class: 'pyramid-label' }, h('strong', {}, STAGE_NAMES[stage]), ` ${number(view.stages[stage])}${share}`, h('span', { class: 'muted' }, ` · ${STAGE_HINTS[stage]}`)), h('div', { class: 'pyramid-track' }, bar));
   };
@@ -192,7 +192,7 @@ export async function customersScreen(root: HTMLElement) {
     const [view, program] = await Promise.all([api<Lifecycle>('/lifecycle?months=12'), api<ProgramView>('/program')]);
     const moves = movesCard(view);
     const [top, fading] = await Promise.all([priorityCard('top', program.program.rewards), priorityCard('fading', program.program.rewards)]);
-    show(root, h('h2', { class: 'sr-only' }, 'Customers'), h('div', { class: 'grid' }, pyramid(view), moves.box), fading, top, thresholdsCard(program));
+    show(root, h('h2', { class: 'sr-only' }, 'Customers'), h('div', { class: 'grid customers-overview' }, pyramid(view), moves.box), fading, top, thresholdsCard(program));
     moves.draw();
   } catch (error) {
     show(root, banner('critical', failure(error)));
