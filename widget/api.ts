@@ -45,6 +45,17 @@ export interface Member {
   rewards: (Reward & { affordable: boolean })[];
   /** The member's own referral link, while the shop's referrals are on. */
   referral?: { code: string; url: string };
+  /** Points given on the member's birthday each year (0: the shop gives none). */
+  birthdayPoints?: number;
+  /** The birthday the member gave, when its points come, and from when it may change. */
+  birthday?: Birthday;
+}
+
+export interface Birthday {
+  month: number;
+  day: number;
+  nextRewardOn: string;
+  changeableFrom: string;
 }
 
 export type ActivityType = 'earn' | 'reverse' | 'bonus' | 'adjust' | 'redeem' | 'expire' | 'rerate';
@@ -114,6 +125,7 @@ export function storefrontApi(base: URL, locale?: string) {
     activity: () => call<{ entries: ActivityEntry[] }>('member/activity?limit=5'),
     redeem: (rewardId: string, idempotencyKey: string) => post<Redemption>('member/redemptions', { rewardId }, { 'idempotency-key': idempotencyKey }),
     claimReferral: (code: string, email: string) => post<{ code: string; expiresAt?: string; status: string }>('referrals', { code, email }),
+    setBirthday: (month: number, day: number) => call<{ birthday: Birthday; points: number }>('member/birthday', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ month, day }) }),
     feedback: (score: number, comment: string) => post<{ score: number }>('member/feedback', comment ? { score, comment } : { score }),
   };
 }

@@ -14,6 +14,7 @@ import { localeKit, storefrontLocale, type LocaleKit } from './messages.ts';
 import { styles } from './styles.ts';
 import { surveyView, type Survey } from './survey.ts';
 import { arrivedWithCode, friendOfferView, referralShareView, type FriendOffer } from './referral.ts';
+import { birthdayView, type BirthdayForm } from './birthday.ts';
 
 type View =
   | { kind: 'loading' }
@@ -46,6 +47,7 @@ export class LoyaltyWidget extends HTMLElement {
   private survey: Survey = { comment: '', state: 'open' };
   private friendOffer: FriendOffer = { email: '', state: 'open' };
   private referralCopied = { value: false };
+  private birthday: BirthdayForm = { month: '', day: '', state: 'open' };
   private focusNext: string | undefined;
 
   connectedCallback() {
@@ -150,6 +152,7 @@ export class LoyaltyWidget extends HTMLElement {
       h('h3', {}, t.activity),
       this.activityView(activity),
       member.referral && referralShareView(member.referral, this.referralHost(), this.referralCopied),
+      birthdayView(member, this.birthday, { ...this.referralHost(), language: this.kit.language, reload: () => void this.load(true) }, new Date().toISOString().slice(0, 10)),
       surveyView(this.survey, {
         t,
         api: this.api,

@@ -67,6 +67,8 @@ export function memberView(shop: Shop, customerId: string, member: Member | unde
       .filter(({ lot, remaining }) => remaining > 0 && lot.expiresAt > now.toISOString())
       .map(({ lot, remaining }) => ({ points: remaining, expiresAt: lot.expiresAt })),
     rewards: program.rewards.map((reward) => ({ ...rewardView(reward, program), affordable: balance >= reward.cost })),
+    // Birthday points a year (0: off), and the member's birthday once given.
+    birthdayPoints: birthdayPoints(program),
     ...(member?.birthday ? { birthday: birthdayView(member.birthday) } : {}),
   };
 }

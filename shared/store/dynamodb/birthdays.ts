@@ -24,7 +24,7 @@ export class DynamoDbBirthdays implements BirthdayStore {
   ) {}
 
   async saveMemberBirthday(member: Member): Promise<boolean> {
-    return this.write([this.memberWrite(member), this.dueWrite(member)]);
+    return this.write([this.memberWrite(member), ...this.dueWrite(member)]);
   }
 
   async commitBirthdayGrant(change: Change & { member: Member }): Promise<boolean> {
@@ -34,7 +34,7 @@ export class DynamoDbBirthdays implements BirthdayStore {
       this.memberWrite(member),
       ...change.lots.map((lot): TransactWriteItem => ({ Put: { TableName, Item: lotItem(member.shop, member.customerId, lot), ConditionExpression: 'attribute_not_exists(PK)' } })),
       ...change.entries.map((entry): TransactWriteItem => ({ Put: { TableName, Item: ledgerItem(member.shop, member.customerId, entry), ConditionExpression: 'attribute_not_exists(PK)' } })),
-      this.dueWrite(member),
+      ...this.dueWrite(member),
     ]);
   }
 
@@ -62,16 +62,16 @@ export class DynamoDbBirthdays implements BirthdayStore {
   }
 
   /** The member's entry in the due index, at its birthday's next date (none without a birthday). */
-  private dueWrite(member: Member): TransactWriteItem {
+  private dueWrite(member: Member): TransactWriteItem[] {
     const key = birthdayDueKey(member.shop, member.customerId);
-    if (!member.birthday) return { Delete: { TableName: this.tableName, Key: marshall(key) } };
+    if (!member.birthday) return [];
     const at = member.birthday.nextRewardAt;
-    return {
+    return [{
       Put: {
         TableName: this.tableName,
         Item: marshall({ ...key, ...dueIndexKeys('BIRTHDAY', key.PK, key.SK, at), entity: 'birthday', shop: member.shop, customerId: member.customerId, nextRewardAt: at }),
       },
-    };
+    }];
   }
 
   private async write(writes: TransactWriteItem[]): Promise<boolean> {
