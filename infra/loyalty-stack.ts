@@ -185,7 +185,7 @@ export function withSchedules(jobs: readonly ScheduledJob[], schedules: Readonly
  * program saves and versions, the Admin API tokens exchanged and refreshed), the member's
  * partition (redemptions, adjustments, survey answers, unsubscribes), coupons (redeemed, issued,
  * settled, refunded), idempotency records (a redemption's `Idempotency-Key`), rate-limit
- * windows, and referral codes and friends' claims (`REF…`; a referral itself is in the advocate's
+ * windows, and referral codes and friends' claims (`REF#`; a referral itself is in the advocate's
  * partition, reviewed by the store owner there). Never the figures (the stream aggregator keeps them). Never orders, never a delete,
  * never a batch write, never the due index (GSI1).
  */

@@ -35,8 +35,8 @@ export const ITEM_KINDS = {
   rate: 'RATE#',
   /** `OUTBOUND#{shop}#…`: the outbound pipeline's metafield sync windows and event markers (TTL). */
   outbound: 'OUTBOUND#',
-  /** `REFCODE#{shop}#{code}`, `REFFRIEND#{shop}#{hash}`: referral codes and the friend's one welcome claim (docs/referrals.md). */
-  referral: 'REF',
+  /** `REF#{shop}#code#…`, `REF#{shop}#friend#…`: referral codes and the friend's one welcome claim (docs/referrals.md). */
+  referral: 'REF#',
   /** `GUEST#{shop}#{email hash}`: a guest order's points waiting for an account (docs/birthdays-and-guests.md). */
   guest: 'GUEST#',
 } as const;

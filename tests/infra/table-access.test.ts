@@ -40,12 +40,12 @@ describe('who may do what with the table', () => {
       expect(actions).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     });
 
-    it('may put and update only shops, members, coupons, idempotency records and rate limits: never orders, never the figures', () => {
+    it('may put and update only shops, members, coupons, idempotency records, rate limits and referral codes and claims: never orders, never the figures', () => {
       const api = synthesized.stack.api;
 
-      for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem']) expect(kindsFor(api, action)).toEqual(prefixes('shop', 'member', 'coupon', 'idempotency', 'rate'));
+      for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem']) expect(kindsFor(api, action)).toEqual(prefixes('shop', 'member', 'coupon', 'idempotency', 'rate', 'referral'));
       const writes = tableStatements(api).filter((statement) => actionsOf(statement).some((action) => WRITES.includes(action)));
-      expect(writes).toEqual([expect.objectContaining({ Resource: tableArn, Condition: leadingKeysCondition(['shop', 'member', 'coupon', 'idempotency', 'rate']) })]);
+      expect(writes).toEqual([expect.objectContaining({ Resource: tableArn, Condition: leadingKeysCondition(['shop', 'member', 'coupon', 'idempotency', 'rate', 'referral']) })]);
     });
 
     it('queries the members index by name, and no other index', () => {
@@ -109,6 +109,7 @@ describe('who may do what with the table', () => {
       ExportData: { reads: ['BatchGetItem', 'Query'], queriesTable: true, indexes: [GSI_BY_EXPIRY], writes: ['member'] },
       Reconcile: { reads: ['BatchGetItem', 'GetItem', 'Query'], queriesTable: true, indexes: [GSI_MEMBERS_OF_SHOP], writes: ['shop', 'member', 'order', 'coupon', 'guest'] },
       Birthdays: { reads: ['GetItem'], queriesTable: false, indexes: [GSI_BY_EXPIRY], writes: ['member'] },
+      Referrals: { reads: ['BatchGetItem', 'GetItem', 'Query'], queriesTable: true, indexes: [GSI_BY_EXPIRY], writes: ['member'] },
     };
     const job = (name: string) => {
       const found = synthesized.stack.scheduledJobs.functions.find((fn) => fn.node.id === name);

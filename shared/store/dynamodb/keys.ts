@@ -21,10 +21,10 @@
  * | feedback        | MEMBER#{shop}#{customer}         | FEEDBACK#{at}#{id}      |                                       |                              |
  * | birthday due    | MEMBER#{shop}#{customer}         | BIRTHDAY                | BIRTHDAY#{shard} / {nextRewardAt}#…   |                              |
  * | guest claim     | GUEST#{shop}#{sha256 of email}   | CLAIM#{orderId}         |                                       | OWNED#{shop} / {PK}          |
- * | referral code   | REFCODE#{shop}#{code}            | REFCODE                 |                                       | OWNED#{shop} / {PK}          |
+ * | referral code   | REF#{shop}#code#{code}           | REFCODE                 |                                       | OWNED#{shop} / {PK}          |
  * | advocate's code | MEMBER#{shop}#{customer}         | REFERRAL_CODE           |                                       | OWNED#{shop} / {PK}          |
  * | referral        | MEMBER#{shop}#{advocate}         | REFERRAL#{id}           | REFERRAL#{shard} / {dueAt}#… (ordered)| REFERRALS#{shop} / {status}#{claimedAt}#{id} |
- * | friend's claim  | REFFRIEND#{shop}#{hash of email} | REFFRIEND               |                                       | OWNED#{shop} / {PK}          |
+ * | friend's claim  | REF#{shop}#friend#{email hash}   | REFFRIEND               |                                       | OWNED#{shop} / {PK}          |
  * | coupon,         | (as above)                       |                         |                                       | OWNED#{shop} / {PK}          |
  * | idempotency,    |                                  |                         |                                       |                              |
  * | feedback,       |                                  |                         |                                       |                              |
@@ -115,19 +115,19 @@ export const guestClaimPartition = (shop: string, emailHash: string) => `GUEST#$
 export const guestClaimKey = (shop: string, emailHash: string, orderId: string) => ({ PK: guestClaimPartition(shop, emailHash), SK: `${GUEST_CLAIM_PREFIX}${orderId}` });
 
 /**
- * Referrals (docs/referrals.md). A code is unique per shop (`REFCODE#`, conditional put) and its
+ * Referrals (docs/referrals.md). A code is unique per shop (`REF#…#code#`, conditional put) and its
  * advocate keeps it in their partition (`REFERRAL_CODE`, indexed under the shop so `shop/redact`
  * finds the partition of an advocate who is not a member). Referrals live in the advocate's
  * partition (the fraud rules read the advocate's week in one query), listed for the admin by
  * status in GSI2 and, once the friend's order is in, due in GSI1 (`REFERRAL`). One welcome reward
- * per person and shop: `REFFRIEND#` by the canonical e-mail's hash.
+ * per person and shop: `REF#…#friend#` by the canonical e-mail's hash.
  */
-export const referralCodeKey = (shop: string, code: string) => ({ PK: `REFCODE#${shop}#${code}`, SK: 'REFCODE' });
+export const referralCodeKey = (shop: string, code: string) => ({ PK: `REF#${shop}#code#${code}`, SK: 'REFCODE' });
 export const advocateCodeKey = (shop: string, customerId: string) => ({ PK: memberPartition(shop, customerId), SK: 'REFERRAL_CODE' });
 export const REFERRAL_PREFIX = 'REFERRAL#';
 export const referralKey = (shop: string, advocateId: string, id: string) => ({ PK: memberPartition(shop, advocateId), SK: `${REFERRAL_PREFIX}${id}` });
 export const referralsOfShopKeys = (shop: string, status: string, claimedAt: string, id: string) => ({ GSI2PK: `REFERRALS#${shop}`, GSI2SK: `${status}#${claimedAt}#${id}` });
-export const referralFriendKey = (shop: string, friendKey: string) => ({ PK: `REFFRIEND#${shop}#${friendKey}`, SK: 'REFFRIEND' });
+export const referralFriendKey = (shop: string, friendKey: string) => ({ PK: `REF#${shop}#friend#${friendKey}`, SK: 'REFFRIEND' });
 
 /**
  * A shop's bonus campaigns, all in one item read by every paid order (through a short cache), and
