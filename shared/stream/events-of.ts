@@ -98,7 +98,8 @@ function earnedSource(entry: LedgerEntry): EarnedPointsSource | undefined {
     case 'bonus':
       return entry.reason === 'signup' ? 'signup' : 'bonus';
     case 'adjust':
-      return entry.reason === GIVEN_BACK ? undefined : 'adjustment';
+      // Balances brought over by the CSV import (`import:{source}`) were earned elsewhere: no Flow or event per migrated member.
+      return entry.reason === GIVEN_BACK || entry.id.startsWith('import:') ? undefined : 'adjustment';
     case 'rerate':
       return 'rerate';
     default:

@@ -9,6 +9,9 @@ import { membersCsvHeader, membersCsvRows } from '../../shared/migration/members
 import { importWrite } from '../../shared/migration/import-members.ts';
 import { newShop } from '../../shared/earning/shops.ts';
 import type { Member } from '../../shared/ledger/types.ts';
+import { ledgerItem } from '../../shared/store/dynamodb/items.ts';
+import { figureSourceOf } from '../../shared/store/dynamodb/stream-records.ts';
+import { eventsOf } from '../../shared/stream/events-of.ts';
 
 const SHOP = 'test-shop.myshopify.com';
 const read = (text: string) => readMemberFile(text, SHOP);
@@ -169,6 +172,15 @@ describe('an imported balance', () => {
     expect(write.lot).toEqual({ id: 'import:smile', source: 'import', earnedAt: now.toISOString(), expiresAt: '2027-06-01T12:00:00.000Z', points: 300 });
     expect(write.member).toMatchObject({ customerId: '1001', balance: 300, lifetimeEarned: 300, rev: 0, contact: { email: 'a@example.com', firstName: 'Ann' } });
     expect(write.entry).toMatchObject({ id: 'import:smile', type: 'adjust', points: 300, balanceAfter: 300, reason: 'Points brought over from Smile.io', adjustedBy: '42' });
+  });
+
+  it('sends no points_earned event (no Flow run per migrated member) where a manual adjustment would', () => {
+    const { entry } = importWrite({ shop, now, userId: '42' }, 'smile', { row: 2, customerId: '1001', points: 300 }, { imported: false });
+    const manual = { ...entry!, id: 'adjust:abc', reason: 'goodwill' };
+    const eventTypes = (e: typeof entry) => eventsOf(figureSourceOf({ eventName: 'INSERT', dynamodb: { SequenceNumber: '1', NewImage: ledgerItem(SHOP, '1001', e!) } })!, shop).map((event) => event.type).filter((type) => type === 'points_earned');
+
+    expect(eventTypes(entry)).toEqual([]);
+    expect(eventTypes(manual)).toEqual(['points_earned']);
   });
 
   it('adds to an existing member without touching their contact; zero points write no ledger entry', () => {
