@@ -237,6 +237,44 @@ describe('the Rewards page', () => {
   });
 });
 
+describe('the birthday on the Rewards page', () => {
+  it('saves a month and day with a PUT, then shows the date and when its points come', async () => {
+    const saved = { month: 3, day: 14, nextRewardOn: '2027-03-14', changeableFrom: '2027-11-29' };
+    const { model, backend } = await loadedPage({
+      'GET /customer/member': [{ status: 200, body: { ...member, birthdayPoints: 200 } }, { status: 200, body: { ...member, birthdayPoints: 200, birthday: saved } }],
+      'GET /customer/program': { status: 200, body: program },
+      'GET /customer/member/activity': { status: 200, body: { entries: [], nextCursor: null } },
+      'PUT /customer/member/birthday': { status: 200, body: { birthday: saved, points: 200 } },
+    });
+    const page = (state: RewardsPageState) => renderToString(h(RewardsPageView, { state, context, now: NOW, onRedeem: () => {}, onMore: () => {}, onRetry: () => {}, onSaveBirthday: model.saveBirthday, locale: 'en-US' }));
+    expect(page(model.state)).toContain('Tell us your birthday and get 200 points on the day, every year.');
+
+    await model.saveBirthday(3, 14);
+
+    const put = backend.sent.find((request) => request.method === 'PUT')!;
+    expect(put.url.pathname).toBe('/customer/member/birthday');
+    expect(JSON.parse(put.body!)).toEqual({ month: 3, day: 14 });
+    const html = page(model.state);
+    expect(html).toContain('Your birthday: March 14');
+    expect(html).toContain('Your 200 birthday points come on March 14, 2027.');
+    expect(html).toContain('You can change it from November 29, 2027.');
+    expect(html).not.toContain('save-birthday');
+  });
+
+  it('rejects with the backend\'s problem when a change comes too soon, and shows nothing when the shop gives no birthday points', async () => {
+    const { model } = await loadedPage({
+      'GET /customer/member': { status: 200, body: { ...member, birthdayPoints: 0 } },
+      'GET /customer/program': { status: 200, body: program },
+      'GET /customer/member/activity': { status: 200, body: { entries: [], nextCursor: null } },
+      'PUT /customer/member/birthday': { status: 409, body: { type: 'https://loyalty.dev/problems/birthday-change-too-soon', title: 'x', status: 409, detail: 'once a year' } },
+    });
+
+    await expect(model.saveBirthday(5, 1)).rejects.toMatchObject({ kind: 'birthday-change-too-soon', status: 409 });
+    const html = renderToString(h(RewardsPageView, { state: model.state, context, now: NOW, onRedeem: () => {}, onMore: () => {}, onRetry: () => {}, onSaveBirthday: model.saveBirthday }));
+    expect(html).not.toContain('Your birthday');
+  });
+});
+
 describe('the order status block', () => {
   it('asks for the order by its numeric id with a Bearer token, and shows the points earned in a banner', async () => {
     const shopify = fakeShopify();

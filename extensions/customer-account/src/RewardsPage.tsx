@@ -6,6 +6,7 @@
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { CustomerApi } from './api.ts';
+import { BirthdaySection } from './BirthdaySection.tsx';
 import { localeFormat } from './locale-format.ts';
 import { messagesFor } from './messages.ts';
 import { initialRewardsPageState, rewardsPageModel, type RewardsPageState } from './rewards-page-model.ts';
@@ -26,9 +27,12 @@ export interface RewardsPageViewProps {
   onRedeem: (rewardId: string) => void;
   onMore: () => void;
   onRetry: () => void;
+  /** Saves the customer's birthday; without it the birthday section is not shown. */
+  onSaveBirthday?: (month: number, day: number) => Promise<void>;
+  locale?: string;
 }
 
-export function RewardsPageView({ state, context, now, onRedeem, onMore, onRetry }: RewardsPageViewProps) {
+export function RewardsPageView({ state, context, now, onRedeem, onMore, onRetry, onSaveBirthday, locale }: RewardsPageViewProps) {
   const { messages } = context;
   if (state.status === 'loading' || !state.member) {
     return (
@@ -66,6 +70,7 @@ export function RewardsPageView({ state, context, now, onRedeem, onMore, onRetry
         )}
         <RewardsSection view={view} state={state} context={context} onRedeem={onRedeem} />
         {state.member.referral && <ReferralSection referral={state.member.referral} />}
+        {onSaveBirthday && <BirthdaySection member={state.member} onSave={onSaveBirthday} today={now.toISOString().slice(0, 10)} {...(locale ? { locale } : {})} />}
         <ActivitySection state={state} context={context} onMore={onMore} />
       </s-stack>
     </s-page>
@@ -226,5 +231,5 @@ export function RewardsPage({ api, locale }: RewardsPageProps) {
   useEffect(() => {
     void model.load();
   }, [model]);
-  return <RewardsPageView state={state} context={context} now={new Date()} onRedeem={model.redeem} onMore={model.more} onRetry={model.load} />;
+  return <RewardsPageView state={state} context={context} now={new Date()} onRedeem={model.redeem} onMore={model.more} onRetry={model.load} onSaveBirthday={model.saveBirthday} {...(locale ? { locale } : {})} />;
 }

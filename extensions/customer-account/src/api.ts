@@ -49,6 +49,17 @@ export interface Member {
   rewards: (Reward & { affordable: boolean })[];
   /** The customer's referral link, while the shop's referrals are on (docs/referrals.md). */
   referral?: { code: string; url: string };
+  /** Points given on the customer's birthday each year (0: none). */
+  birthdayPoints?: number;
+  /** The birthday given, when its points come, and from when it may change (docs/birthdays-and-guests.md). */
+  birthday?: Birthday;
+}
+
+export interface Birthday {
+  month: number;
+  day: number;
+  nextRewardOn: string;
+  changeableFrom: string;
 }
 
 export interface ActivityEntry {
@@ -151,6 +162,9 @@ const isActivityPage: Check<ActivityPage> = (body): body is ActivityPage =>
 const isRedemption: Check<Redemption> = (body): body is Redemption =>
   isObject(body) && isString(body.rewardId) && isNumber(body.balance) && (isString(body.code) || body.kind === 'store_credit');
 
+const isBirthdayAnswer: Check<{ birthday: Birthday }> = (body): body is { birthday: Birthday } =>
+  isObject(body) && isObject(body.birthday) && isNumber(body.birthday.month) && isNumber(body.birthday.day) && isString(body.birthday.nextRewardOn);
+
 const isOrderPoints: Check<OrderPoints> = (body): body is OrderPoints =>
   isObject(body) && isNumber(body.points) && typeof body.pending === 'boolean';
 
@@ -205,6 +219,9 @@ export function customerApi(options: CustomerApiOptions) {
           body: JSON.stringify({ rewardId }),
         }),
       ),
+    /** Saves the customer's birthday (month 1-12, day); a second change within a year is refused (409). */
+    setBirthday: (month: number, day: number) =>
+      required(call('/customer/member/birthday', isBirthdayAnswer, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ month, day }) })),
     /** What an order earned; `null` when it earned nothing the backend knows of (404). */
     orderPoints: (orderId: string) => call(`/customer/orders/${encodeURIComponent(orderNumericId(orderId))}`, isOrderPoints, {}, true),
   };

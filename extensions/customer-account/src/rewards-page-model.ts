@@ -107,6 +107,12 @@ export function rewardsPageModel(api: CustomerApi, options: RewardsPageModelOpti
     await loadActivity(null);
   }
 
+  /** Saves the birthday, then reads the member again (its birthday and next points date); rejects with the problem. */
+  async function saveBirthday(month: number, day: number) {
+    await api.setBirthday(month, day);
+    update({ member: await api.member() });
+  }
+
   return {
     get state() {
       return state;
@@ -114,6 +120,7 @@ export function rewardsPageModel(api: CustomerApi, options: RewardsPageModelOpti
     load,
     more,
     redeem,
+    saveBirthday,
   };
 }
 
