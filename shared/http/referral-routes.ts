@@ -11,8 +11,7 @@ import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod/mini';
 import { claimReferral } from '../referrals/claim.ts';
 import { advocateReferralCode, referralLink } from '../referrals/codes.ts';
-import { canonicalEmail } from '../referrals/fraud.ts';
-import { referralSettings } from '../referrals/referral.ts';
+import { friendKey, referralSettings } from '../referrals/referral.ts';
 import type { Shop } from '../store/ports.ts';
 import type { ApiDeps } from './deps.ts';
 import { jsonBody } from './json-body.ts';
@@ -53,7 +52,8 @@ export function referralClaimRoutes(deps: ApiDeps) {
       }
       const shop = c.get('shop');
       const now = c.get('now');
-      await enforceRateLimit(deps.store, shop.shop, `email:${canonicalEmail(email)}`, REFERRAL_CLAIM_LIMIT, now);
+      // Keyed by the e-mail's hash: the rate-limit item holds no address.
+      await enforceRateLimit(deps.store, shop.shop, `email:${friendKey(email)}`, REFERRAL_CLAIM_LIMIT, now);
       await enforceRateLimit(deps.store, shop.shop, `code:${parsed.data.code.trim().toUpperCase().slice(0, 20)}`, REFERRAL_CLAIM_LIMIT, now);
       const customerId = c.get('customerId');
       const { coupon, referral, replayed } = await claimReferral(

@@ -1,3 +1,5 @@
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newShop } from '../../shared/earning/shops.ts';
 import { parseProgram } from '../../shared/program/program.ts';
@@ -283,5 +285,23 @@ describe('the store owner reviews blocked referrals', () => {
     const second = await json(await admin(`/referrals?status=all&limit=2&cursor=${first.nextCursor}`));
     expect(second.referrals[0].id).not.toBe(first.referrals[0].id);
     expect((await admin('/referrals?cursor=bm9wZQ')).status).toBe(400);
+  });
+});
+
+describe('shop/redact', () => {
+  it('erases the codes, referrals and claims of a shop, an advocate who is no member included', async () => {
+    const shop = 'erased-referrals.myshopify.com';
+    const program = parseProgram({ referrals: { enabled: true, advocatePoints: 500, friendReward: { name: 'Welcome', kind: 'free_shipping' }, holdDays: 0, sameOriginLimit: 3 } });
+    await service.store.ensureShop({ ...newShop(shop, new Date(NOW), 'USD'), program });
+    // Signed in, never enrolled: the code's items are all there is of this customer.
+    const { referral } = await service.member('8801', shop);
+    expect((await claim({ code: referral.code, email: 'erased.friend@example.org' }, { shop })).status).toBe(201);
+    const itemsOf = async () => {
+      const { Items = [] } = await service.table.client.send(new ScanCommand({ TableName: service.table.tableName }));
+      return Items.map((item) => unmarshall(item)).filter((item) => JSON.stringify(item).includes(shop));
+    };
+    expect(new Set((await itemsOf()).map((item) => item.entity))).toEqual(new Set(['shop', 'referral-code', 'advocate-code', 'referral', 'referral-friend', 'coupon', 'rate-limit']));
+    expect((await service.webhook('shop/redact', { shop_id: 1, shop_domain: shop }, { shop })).status).toBe(200);
+    expect((await itemsOf()).map((item) => [item.PK, item.SK])).toEqual([]);
   });
 });
