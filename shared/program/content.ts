@@ -67,9 +67,10 @@ export function contentFieldLabel(path: readonly (string | number)[]): string | 
   if (section !== 'content') return undefined;
   if (part === 'defaultLocale') return "The program's own language";
   if (part !== 'translations') return 'The languages section';
-  if (locale === undefined) return 'The translations';
+  if (locale === undefined) return 'The translations section';
   if (group === undefined) return `The ${locale} translation`;
   if (group === 'programName') return `The program name in ${locale}`;
+  if ((group === 'tiers' || group === 'rewards') && key === undefined) return `The ${group === 'tiers' ? 'tier' : 'reward'} translations in ${locale}`;
   const owner = group === 'tiers' ? `The tier ${JSON.stringify(key ?? '')}` : group === 'rewards' ? `The reward ${JSON.stringify(key ?? '')}` : `The ${locale} setting ${JSON.stringify(group)}`;
   return field === undefined ? `${owner} in ${locale}` : `${owner}’s ${field} in ${locale}`;
 }

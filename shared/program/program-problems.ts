@@ -199,6 +199,7 @@ function expectedText(expected: string | undefined): string {
     case 'array':
       return 'a list';
     case 'object':
+    case 'record':
       return 'a group of settings (a JSON object)';
     case 'boolean':
       return 'true or false';
