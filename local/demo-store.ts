@@ -15,7 +15,7 @@ import { signProxyQuery } from '../shared/shopify/app-proxy-signature.ts';
 /** The send-sample-webhook script's default shop, so its points show up here. */
 export const DEMO_SHOP = 'demo-shop.myshopify.com';
 export const DEMO_CUSTOMERS = ['1001', '1002', '1003'];
-const DEMO_LOCALES = { en: 'English', ru: 'Русский', ro: 'Română' } as const;
+const DEMO_LOCALES = { en: 'English', ru: 'Русский', ro: 'Română', fr: 'Français', de: 'Deutsch', ja: '日本語' } as const;
 type DemoLocale = keyof typeof DEMO_LOCALES;
 
 const PROXY_PREFIX = '/apps/loyalty';
