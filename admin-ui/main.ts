@@ -13,6 +13,7 @@ import { programScreen } from './program.ts';
 import { contentScreen } from './content.ts';
 import { setupScreen } from './setup.ts';
 import { referralsScreen } from './referrals.ts';
+import { campaignsScreen } from './campaigns.ts';
 import { customersScreen } from './customers.ts';
 
 const screens = {
@@ -24,6 +25,7 @@ const screens = {
   members: { title: 'Members', render: membersScreen },
   migration: { title: 'Import & export', render: migrationScreen },
   referrals: { title: 'Referrals', render: referralsScreen },
+  campaigns: { title: 'Campaigns', render: campaignsScreen },
   setup: { title: 'Setup', render: setupScreen },
 } as const;
 type ScreenName = keyof typeof screens;

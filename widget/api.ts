@@ -3,6 +3,7 @@
  * Shopify App Proxy at the folder the widget itself was loaded from (`/apps/loyalty/`), so the
  * store's own domain, cookies and Shopify's signature do the authentication.
  */
+import type { RunningCampaign } from './campaigns.ts';
 
 export interface Reward {
   id: string;
@@ -26,6 +27,8 @@ export interface Program {
   tiers: { name: string; description?: string; minSpend: string; multiplier: number }[];
   expiry: { days: number };
   rewards: Reward[];
+  /** The bonus campaigns running now (widget/campaigns.ts). */
+  campaigns?: RunningCampaign[];
   /** While the shop's referrals are on: the friend's welcome reward. */
   referrals?: { friendReward: { name: string; kind: string; value?: number; minimumOrder?: number } };
 }
@@ -43,6 +46,8 @@ export interface Member {
   nextTier: { name: string; multiplier: number; minSpend: string; remaining: string; currency: string } | null;
   expiring: { points: number; expiresAt: string }[];
   rewards: (Reward & { affordable: boolean })[];
+  /** The bonus campaigns running now (widget/campaigns.ts). */
+  campaigns?: RunningCampaign[];
   /** The member's own referral link, while the shop's referrals are on. */
   referral?: { code: string; url: string };
   /** Points given on the member's birthday each year (0: the shop gives none). */

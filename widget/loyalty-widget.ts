@@ -13,6 +13,7 @@ import { append, h, type Child } from './dom.ts';
 import { localeKit, storefrontLocale, type LocaleKit } from './messages.ts';
 import { styles } from './styles.ts';
 import { surveyView, type Survey } from './survey.ts';
+import { campaignBanner } from './campaigns.ts';
 import { arrivedWithCode, friendOfferView, referralShareView, type FriendOffer } from './referral.ts';
 import { birthdayView, type BirthdayForm } from './birthday.ts';
 
@@ -120,6 +121,7 @@ export class LoyaltyWidget extends HTMLElement {
     const { t, points, money, days } = this.kit;
     const login = this.dataset.loginUrl || '/account/login';
     return [
+      campaignBanner(program.campaigns, this.kit, program.currency),
       this.friendOfferView(program),
       h('h2', {}, program.programName ?? t.join),
       h('ul', { class: 'list' },
@@ -136,6 +138,7 @@ export class LoyaltyWidget extends HTMLElement {
   private memberView(member: Member, activity: ActivityEntry[] | 'failed'): Child[] {
     const { t, points } = this.kit;
     return [
+      campaignBanner(member.campaigns, this.kit, member.currency),
       h('h2', {}, t.title),
       h('p', { class: 'mu', id: 'balance-label' }, t.balance),
       h('p', { class: 'big', 'aria-describedby': 'balance-label', 'data-balance': member.balance }, this.kit.number(member.balance)),

@@ -40,6 +40,7 @@ button[aria-disabled=true],button:disabled{background:#e9ecef;border-color:#e9ec
 button:focus-visible,.btn:focus-visible,a:focus-visible,textarea:focus-visible,[tabindex]:focus-visible,input:focus-visible+span{outline:3px solid var(--a);outline-offset:2px}
 a{color:var(--a)}
 .er{color:var(--er)}
+.campaign{border-left:4px solid var(--a);border-radius:var(--r);padding:.5em .75em;margin-bottom:1em;background:var(--sf)}
 .coupon{border:2px dashed var(--a);border-radius:var(--r);padding:.75em;margin-top:1em;background:var(--sf)}
 .coupon:focus{outline:none}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:1.25em;font-weight:700;letter-spacing:.05em;user-select:all;color:var(--fg)}

@@ -56,7 +56,7 @@ export function memberRoutes(deps: ApiDeps, identify: IdentifyCustomer) {
       const shop = c.get('shop');
       const customerId = c.get('customerId')!;
       const [member, lots, referral] = await Promise.all([deps.store.getMember(shop.shop, customerId), deps.store.activeLots(shop.shop, customerId), memberReferral(deps, shop, customerId, c.get('now'))]);
-      return c.json({ ...memberView(shop, customerId, member, lots, c.get('now'), customerLocales(c)), ...referral });
+      return c.json({ ...memberView(shop, customerId, member, lots, c.get('now'), customerLocales(c)), ...referral, campaigns: runningCampaignsView(await deps.store.recentCampaigns(shop.shop, c.get('now')), c.get('now')) });
     })
     .get('/member/activity', memberOnly, async (c) => {
       const shop = c.get('shop');
