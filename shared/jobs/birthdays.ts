@@ -37,6 +37,8 @@ export async function grantBirthdayPoints(store: LoyaltyStore, now: Date, option
         if (!shop) return;
         const given = await retryOnConflict(async () => {
           const member = await store.getMember(due!.shop, due!.customerId);
+          // A birthday erased (customers/redact) leaves an entry behind: take it out of the index.
+          if (member && !member.birthday) return (await store.saveMemberBirthday(member)) ? 0 : 'conflict';
           const change = member && birthdayGrant(member, shop.active ? birthdayPoints(shop.program) : 0, shop.program, now);
           if (!change?.member) return 0;
           return (await store.commitBirthdayGrant({ ...change, member: change.member })) ? change.entries.reduce((sum, entry) => sum + entry.points, 0) : 'conflict';

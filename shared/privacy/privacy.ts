@@ -102,7 +102,9 @@ async function redactCustomer(store: LoyaltyStore, shop: string, customerId: str
   const member = await retryOnConflict(async () => {
     const member = await store.getMember(shop, customerId);
     if (!member) return null;
-    const redacted = { ...member, contact: { emailMarketing: 'redacted', updatedAt: now.toISOString() } };
+    // The birthday is personal data too: gone, its entry in the due index leaves with the next birthdays run.
+    const { birthday: _birthday, ...kept } = member;
+    const redacted = { ...kept, contact: { emailMarketing: 'redacted', updatedAt: now.toISOString() } };
     const result = await store.commit({ shop, change: { member: redacted, lots: [], entries: [] }, idempotencyKeys: [], now });
     return result === 'committed' ? redacted : 'conflict';
   });

@@ -3,7 +3,7 @@
  * change guard (409, nothing stored), bad dates (422), and the `birthdays` job granting the points
  * once on the day: not before, not twice on a rerun.
  */
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { customerHeaders, customerSessionToken } from '../support/customer-tokens.ts';
 import { json, proxyQuery, testService } from '../support/http.ts';
@@ -121,5 +121,17 @@ describe('the birthdays job', () => {
 
     await service.job('birthdays', '2027-06-20T01:00:00Z');
     expect((await service.member('4001')).balance).toBe(300);
+  });
+
+  it('forgets the birthday of a redacted customer, whose entry then leaves the due index with no points', async () => {
+    await service.webhook('customers/redact', { shop_id: 1, shop_domain: 'test-shop.myshopify.com', customer: { id: 4004 }, orders_to_redact: [] });
+    expect((await service.member('4004')).birthday).toBeUndefined();
+
+    await service.job('birthdays', '2027-09-15T06:00:00Z');
+
+    expect((await service.member('4004')).balance).toBe(200);
+    const { Item } = await service.table.client.send(new GetItemCommand({ TableName: service.table.tableName, Key: { PK: { S: 'MEMBER#test-shop.myshopify.com#4004' }, SK: { S: 'BIRTHDAY' } }, ConsistentRead: true }));
+    expect(Item?.GSI1PK).toBeUndefined();
+    expect(Item?.nextRewardAt).toBeUndefined();
   });
 });

@@ -61,10 +61,10 @@ export class DynamoDbBirthdays implements BirthdayStore {
     return { Put: { TableName: this.tableName, Item: memberItem(member, member.rev + 1), ...expectRev(member.rev) } };
   }
 
-  /** The member's entry in the due index, at its birthday's next date (none without a birthday). */
+  /** The member's entry in the due index, at its birthday's next date; without a birthday (redacted), out of the index. */
   private dueWrite(member: Member): TransactWriteItem[] {
     const key = birthdayDueKey(member.shop, member.customerId);
-    if (!member.birthday) return [];
+    if (!member.birthday) return [{ Put: { TableName: this.tableName, Item: marshall({ ...key, entity: 'birthday', shop: member.shop, customerId: member.customerId }) } }];
     const at = member.birthday.nextRewardAt;
     return [{
       Put: {

@@ -12,7 +12,7 @@ export interface DueBirthday {
 export interface BirthdayStore {
   /**
    * Writes the member (expecting its `rev` as read; 0: not stored yet) with its birthday's entry in
-   * the due index, together. False when the member changed meanwhile: read again and retry.
+   * the due index (out of it when the member has no birthday), together. False when the member changed meanwhile: read again and retry.
    */
   saveMemberBirthday(member: Member): Promise<boolean>;
   /**
