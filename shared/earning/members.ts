@@ -3,7 +3,6 @@ import { spendUpTo } from '../ledger/spend.ts';
 import type { Contact, Lot, Member } from '../ledger/types.ts';
 import type { Program } from '../program/program.ts';
 import { tierForSpend } from '../program/tiers.ts';
-import { withStage } from '../lifecycle/stage.ts';
 
 export function newMember(shop: string, customerId: string, enrolledAt: string, program: Program): Member {
   return {
@@ -57,7 +56,7 @@ export function withOrderStats(member: Member, at: string, program: Program): Me
   const orderCount = (member.orderCount ?? 0) + 1;
   const firstOrderAt = member.firstOrderAt && member.firstOrderAt < at ? member.firstOrderAt : at;
   const lastOrderAt = member.lastOrderAt && member.lastOrderAt > at ? member.lastOrderAt : at;
-  return withRhythm({ ...member, orderCount, firstOrderAt, lastOrderAt }, program);
+  return withLapse({ ...member, orderCount, firstOrderAt, lastOrderAt }, program);
 }
 
 /**
@@ -69,17 +68,12 @@ export function withoutOrderStats(member: Member, at: string, program: Program):
   const orderCount = Math.max(0, (member.orderCount ?? 0) - 1);
   const { firstOrderAt: _first, lastOrderAt: _last, orderCount: _count, ...rest } = member;
   // No orders left: the member reads as one who never ordered, whichever came first.
-  if (orderCount === 0) return withRhythm(rest, program);
+  if (orderCount === 0) return withLapse(rest, program);
   const kept = Object.values(member.spendByOrder).flatMap((entry) => (entry.cancelled ? [] : [entry.at])).sort();
   let { firstOrderAt, lastOrderAt } = member;
   if (firstOrderAt === at && kept.length === orderCount) firstOrderAt = kept[0];
   if (lastOrderAt === at) lastOrderAt = kept[kept.length - 1];
-  return withRhythm({ ...rest, orderCount, ...(firstOrderAt ? { firstOrderAt } : {}), ...(lastOrderAt ? { lastOrderAt } : {}) }, program);
-}
-
-/** The dates the member's rhythm sets: when they lapse (win-back) and their lifecycle stage. */
-function withRhythm(member: Member, program: Program): Member {
-  return withStage(withLapse(member, program), program);
+  return withLapse({ ...rest, orderCount, ...(firstOrderAt ? { firstOrderAt } : {}), ...(lastOrderAt ? { lastOrderAt } : {}) }, program);
 }
 
 function withLapse(member: Member, program: Program): Member {

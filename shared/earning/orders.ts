@@ -19,6 +19,7 @@ import type { RunningCampaign } from '../campaigns/campaign.ts';
 import type { Change } from './change.ts';
 import type { OrderCancelled, OrderPaid, RefundCreated } from './events.ts';
 import { CurrencyMismatchError } from './errors.ts';
+import { withStage } from '../lifecycle/stage.ts';
 import { credit, newMember, withActivity, withContact, withOrderStats, withoutOrderStats, withTier } from './members.ts';
 
 export interface OrderContext {
@@ -265,6 +266,8 @@ export function settle(ctx: OrderContext, order: Order, member: Member | undefin
   // A cancellation of a paid order takes it out of the member's orders (a payment delivered after
   // its cancellation never counted it).
   if (cause.id === 'cancel' && ctx.order?.paid) next = withoutOrderStats(next, paid.at, ctx.program);
+  // The lifecycle stage (docs/lifecycle.md), from the order history as it now stands.
+  next = withStage(next, ctx.program);
   const reward = tierReward(ctx, next, paid.currency, order);
   return {
     member: reward?.member ?? next,

@@ -63,24 +63,58 @@ export function nextStageChangeAt(member: OrderHistory, settings: LifecycleSetti
 type StageProgram = LifecycleDefaultsFrom & { lifecycle?: LifecycleSettings };
 
 const later = (a: string | undefined, b: string | undefined) => (!a ? b : !b ? a : Date.parse(a) >= Date.parse(b) ? a : b);
+const TIME_STAGES: readonly LifecycleStage[] = ['fading', 'lost'];
 
-/** The member set at `stage` as of `at` (moved there then if it is a new stage), and due at its next move. */
-function staged(member: Member, stage: LifecycleStage | undefined, at: string, next: string | undefined): Member {
-  const { stage: was, stageSince, stageDueAt: _due, ...rest } = member;
+/** The instants of the member's counted orders (paid, not cancelled) still kept, oldest first. */
+function orderInstants(member: Member): string[] {
+  return Object.values(member.spendByOrder ?? {})
+    .filter((entry) => !entry.cancelled)
+    .map((entry) => entry.at)
+    .sort((a, b) => Date.parse(a) - Date.parse(b));
+}
+
+/**
+ * When the member entered `stage`, from their order history alone (so the same history gives the
+ * same answer whatever order the events came in): fading and lost at their threshold; new,
+ * regular and loyal at the order that reached the stage's count, or at the order that brought
+ * them back after they had faded, whichever is later.
+ */
+export function stageSinceOf(member: Member, settings: LifecycleSettings, stage: LifecycleStage): string {
+  const times = stageTimes(member, settings)!;
+  if (stage === 'fading') return new Date(times.fadingAt).toISOString();
+  if (stage === 'lost') return new Date(times.lostAt).toISOString();
+  const first = member.firstOrderAt!;
+  const kept = orderInstants(member);
+  const count = member.orderCount ?? kept.length;
+  // Orders older than the kept history (two tier windows) are counted but their instants are gone.
+  const pruned = Math.max(0, count - kept.length);
+  const nth = (n: number) => (n <= 1 ? first : (kept[n - 1 - pruned] ?? kept[0] ?? first));
+  let since = nth(stage === 'loyal' ? settings.loyalOrders : stage === 'regular' ? settings.regularOrders : 1);
+  for (let i = 1; i < kept.length; i++) {
+    const before = stageTimes({ orderCount: pruned + i, firstOrderAt: first, lastOrderAt: kept[i - 1] }, settings);
+    if (before && Date.parse(kept[i]!) >= before.fadingAt) since = later(since, kept[i])!;
+  }
+  return since;
+}
+
+/** The member set at `stage` (since when, from its history) and due at its next move after `at`. */
+function staged(member: Member, settings: LifecycleSettings, stage: LifecycleStage | undefined, at: string): Member {
+  const { stage: _was, stageSince: _since, stageDueAt: _due, ...rest } = member;
   if (!stage) return rest;
-  return { ...rest, stage, stageSince: stage === was && stageSince ? stageSince : at, ...(next ? { stageDueAt: next } : {}) };
+  const next = nextStageChangeAt(member, settings, at);
+  return { ...rest, stage, stageSince: stageSinceOf(member, settings, stage), ...(next ? { stageDueAt: next } : {}) };
 }
 
 /**
  * The member's stage after their order history changed (an order paid or cancelled), as of their
- * latest instant: the last order, or the moment they last moved if later (a late, older order does
- * not undo a move time already made). A member left without orders has no stage.
+ * last order; a member the job moved to fading or lost is taken as of that move if later (a late,
+ * older order does not undo it). A member left without orders has no stage.
  */
 export function withStage(member: Member, program: StageProgram): Member {
   const settings = lifecycleSettingsOf(program);
-  const asOf = later(member.lastOrderAt, member.stageSince);
-  if (!asOf || !member.orderCount) return staged(member, undefined, '', undefined);
-  return staged(member, stageOf(member, settings, asOf), asOf, nextStageChangeAt(member, settings, asOf));
+  if (!member.orderCount || !member.lastOrderAt) return staged(member, settings, undefined, '');
+  const asOf = member.stage && TIME_STAGES.includes(member.stage) ? later(member.lastOrderAt, member.stageSince)! : member.lastOrderAt;
+  return staged(member, settings, stageOf(member, settings, asOf), asOf);
 }
 
 /**
@@ -93,17 +127,18 @@ export function advanceStage(member: Member, program: StageProgram, now: Date): 
   const due = member.stageDueAt;
   if (!due || Date.parse(due) > now.getTime()) return null;
   const settings = lifecycleSettingsOf(program);
-  return staged(member, stageOf(member, settings, due), due, nextStageChangeAt(member, settings, due));
+  return staged(member, settings, stageOf(member, settings, due), due);
 }
 
 /**
  * The member staged afresh as of `now` under the thresholds in force (after the store owner tuned
- * them): null when nothing changes.
+ * them, or staged for the first time): null when nothing changes. A move is dated when it would
+ * have happened under these thresholds, like any other.
  */
 export function restage(member: Member, program: StageProgram, now: Date): Member | null {
   if (!member.orderCount && !member.stage) return null;
   const settings = lifecycleSettingsOf(program);
   const at = now.toISOString();
-  const next = staged(member, stageOf(member, settings, at), at, nextStageChangeAt(member, settings, at));
-  return next.stage === member.stage && next.stageDueAt === member.stageDueAt ? null : next;
+  const next = staged(member, settings, stageOf(member, settings, at), at);
+  return next.stage === member.stage && next.stageDueAt === member.stageDueAt && next.stageSince === member.stageSince ? null : next;
 }

@@ -144,7 +144,8 @@ describe('lifecycle stages and priority customers', () => {
     expect(invalid.status).toBe(422);
 
     expect(await service.job('lifecycle', clock)).toMatchObject({ restaged: 1 });
-    expect(await service.store.getMember(SHOP, '3')).toMatchObject({ stage: 'fading', stageSince: '2026-07-01T12:00:00.000Z' });
+    // Dated when it happened under the new thresholds: 60 days after the one order of 20 April.
+    expect(await service.store.getMember(SHOP, '3')).toMatchObject({ stage: 'fading', stageSince: '2026-06-19T10:00:00.000Z' });
     expect(await service.job('lifecycle', clock)).toMatchObject({ restaged: 0 });
     expect((await json(await admin('/lifecycle'))).stages).toEqual({ new: 0, regular: 0, loyal: 0, fading: 3, lost: 1 });
   });

@@ -16,10 +16,17 @@ const settings = lifecycleSettingsOf(program);
 const DAY = 86_400_000;
 const at = (day: number) => new Date(Date.UTC(2026, 0, 1) + day * DAY).toISOString();
 
+/** The member after an order on `day` (100.00), as the earning code writes it: stats, tier spend, stage. */
+function ordered(member: Member, day: number, p = program): Member {
+  const counted = withOrderStats(member, at(day), p);
+  const spendByOrder = { ...counted.spendByOrder, [`o${Object.keys(counted.spendByOrder).length + 1}`]: { at: at(day), minor: 10_000, multiplier: 1 } };
+  return withStage({ ...counted, spendByOrder }, p);
+}
+
 /** A member who ordered on each of these days (from 2026-01-01). */
 function orderedOn(days: number[], p = program): Member {
   let member = newMember('shop.example', '1001', at(0), p);
-  for (const day of days) member = withOrderStats(member, at(day), p);
+  for (const day of days) member = ordered(member, day, p);
   return member;
 }
 
@@ -33,9 +40,9 @@ describe('lifecycle stages', () => {
   it('orders move a member from new to regular to loyal, each dated by its order', () => {
     const first = orderedOn([0]);
     expect([first.stage, first.stageSince]).toEqual(['new', at(0)]);
-    const second = withOrderStats(first, at(30), program);
+    const second = ordered(first, 30);
     expect([second.stage, second.stageSince]).toEqual(['regular', at(30)]);
-    const fourth = withOrderStats(withOrderStats(second, at(60), program), at(90), program);
+    const fourth = ordered(ordered(second, 60), 90);
     expect([fourth.stage, fourth.stageSince]).toEqual(['loyal', at(90)]);
   });
 
@@ -77,23 +84,23 @@ describe('lifecycle stages', () => {
 
   it('an order brings a fading member back, and a cancelled last order takes the stage back', () => {
     const fading = advanceStage(orderedOn([0, 30, 60]), program, new Date(at(130)))!;
-    const back = withOrderStats(fading, at(140), program);
+    const back = ordered(fading, 140);
+    // Back after fading: loyal since the order that brought them back, not their fourth order.
     expect([back.stage, back.stageSince]).toEqual(['loyal', at(140)]);
-    const spend = { o1: { at: at(0), minor: 100, multiplier: 1 }, o2: { at: at(30), minor: 100, multiplier: 1 } };
-    const two = { ...orderedOn([0, 30]), spendByOrder: spend };
-    const cancelled = withoutOrderStats({ ...two, spendByOrder: { ...spend, o2: { ...spend.o2, cancelled: true as const } } }, at(30), program);
-    expect(cancelled.stage).toBe('new');
-    const none = withoutOrderStats({ ...orderedOn([0]), spendByOrder: {} }, at(0), program);
+    const two = orderedOn([0, 30]);
+    const cancelled = withStage(withoutOrderStats({ ...two, spendByOrder: { ...two.spendByOrder, o2: { ...two.spendByOrder.o2!, cancelled: true as const } } }, at(30), program), program);
+    expect([cancelled.stage, cancelled.stageSince]).toEqual(['new', at(0)]);
+    const none = withStage(withoutOrderStats({ ...orderedOn([0]), spendByOrder: {} }, at(0), program), program);
     expect(none.stage).toBeUndefined();
     expect(none.stageDueAt).toBeUndefined();
   });
 
-  it('a late, older order does not date a move before the last one', () => {
+  it('a late, older order restages the member from their history as it now stands', () => {
     const fading = advanceStage(orderedOn([100]), program, new Date(at(200)))!; // fading since day 190
     expect(fading.stageSince).toBe(at(190));
     // An older order arrives late: the rhythm is now 50 days, so on day 190 the member was still regular.
-    const late = withOrderStats(fading, at(50), program);
-    expect([late.stage, late.stageSince, late.stageDueAt]).toEqual(['regular', at(190), at(200)]);
+    const late = ordered(fading, 50);
+    expect([late.stage, late.stageSince, late.stageDueAt]).toEqual(['regular', at(100), at(200)]);
   });
 
   it('tuned thresholds restage a member as of now, and nothing when they change nothing', () => {
@@ -164,7 +171,7 @@ describe('lifecycle figures and priority rows', () => {
     const shop = { ...newShop('s', new Date(at(0)), 'USD'), program };
     const fading = advanceStage({ ...member, rev: 4 }, program, new Date(at(200)))!;
     const events = eventsOf({ kind: 'member', shop: 's', before: member, after: fading }, shop).filter((e) => e.type === 'priority_fading');
-    expect(events).toEqual([expect.objectContaining({ id: `priority_fading:s:1001:since-${at(90)}`, occurredAt: at(90), data: { value: 600, currency: 'USD', orderCount: 2, lastOrderAt: at(30), usualIntervalDays: 30, previousStage: 'regular' } })]);
+    expect(events).toEqual([expect.objectContaining({ id: `priority_fading:shop.example:1001:since-${at(90)}`, occurredAt: at(90), data: { value: 600, currency: 'USD', orderCount: 2, lastOrderAt: at(30), usualIntervalDays: 30, previousStage: 'regular' } })]);
     expect(flowTriggerPayload(events[0]!)).toMatchObject({ customer_id: 1001, Value: 600, 'Previous stage': 'regular' });
     const lost = advanceStage(fading, program, new Date(at(400)))!;
     expect(eventsOf({ kind: 'member', shop: 's', before: fading, after: lost }, shop).filter((e) => e.type === 'priority_fading')).toEqual([]);
