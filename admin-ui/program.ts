@@ -277,5 +277,11 @@ export async function programScreen(root: HTMLElement) {
 
   render();
   renderHistory();
-  show(root, status, card('Program', h('p', { class: 'muted' }, `What members earn and get. Changes apply from now on; points already earned keep their terms. Last saved ${history[0] ? date(history[0].changedAt) : 'never'}.`), form), historyBox);
+  show(root, status, card('Program', h('p', { class: 'muted' }, `What members earn and get. Changes apply from now on; points already earned keep their terms. Last saved ${history[0] ? date(history[0].changedAt) : 'never'}.`), currencyNote(settings, history.length), form), historyBox);
+}
+
+/** Before the shop's first order, its currency is unknown: an unsaved default still adapts to it then. */
+function currencyNote(settings: Settings, savedVersions: number) {
+  if (settings.currency || savedVersions > 0) return null;
+  return banner('info', 'Your shop’s currency is not known yet: amounts here are in whole units of it. When the first order arrives, this default program switches to defaults made for your currency (¥50,000 for Silver in a yen shop), unless you save your own program before.');
 }
