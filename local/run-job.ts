@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { PORT_HELP, serviceUrl } from './config.ts';
 
 const USAGE = [
-  'usage: npm run job -- <expire|activate|remind|winback|tiers|issue-coupons|export-data> [--now 2026-12-01T00:00:00Z] [--port N]',
+  'usage: npm run job -- <expire|activate|remind|winback|lifecycle|tiers|issue-coupons|export-data> [--now 2026-12-01T00:00:00Z] [--port N]',
   '  --now ISO    run the job as of this instant (default: the server\'s clock)',
   PORT_HELP,
   '',

@@ -52,6 +52,7 @@ describe('the jobs the service runs', () => {
       Remind: 'cron(0/15 9-11 * * ? *)',
       Winback: 'cron(0/15 10-12 * * ? *)',
       Tiers: 'rate(1 hour)',
+      Lifecycle: 'rate(1 hour)',
       Referrals: 'rate(1 hour)',
       Birthdays: 'cron(5 0-6 * * ? *)',
       Reconcile: 'rate(1 hour)',

@@ -110,6 +110,7 @@ describe('who may do what with the table', () => {
       Reconcile: { reads: ['BatchGetItem', 'GetItem', 'Query'], queriesTable: true, indexes: [GSI_MEMBERS_OF_SHOP], writes: ['shop', 'member', 'order', 'coupon', 'guest'] },
       Birthdays: { reads: ['GetItem'], queriesTable: false, indexes: [GSI_BY_EXPIRY], writes: ['member'] },
       Referrals: { reads: ['BatchGetItem', 'GetItem', 'Query'], queriesTable: true, indexes: [GSI_BY_EXPIRY], writes: ['member'] },
+      Lifecycle: { reads: ['BatchGetItem', 'GetItem'], queriesTable: false, indexes: [GSI_BY_EXPIRY, GSI_MEMBERS_OF_SHOP], writes: ['shop', 'member'] },
     };
     const job = (name: string) => {
       const found = synthesized.stack.scheduledJobs.functions.find((fn) => fn.node.id === name);
@@ -216,11 +217,13 @@ describe('the figures aggregator', () => {
   });
   const statements = () => allowStatements(synthesized.template, synthesized.stack.figures.function).filter((statement) => [statement.Action].flat().some((action) => action.startsWith('dynamodb:')));
 
-  it('reads the table\'s stream, gets single items (its marks), and writes only figures and marks: no member, order or token, no delete', () => {
+  it('reads the table\'s stream, gets single items (its marks), and writes only figures, priority rows and marks: no member, order or token; deletes only figures\' items (priority rows)', () => {
     const actions = [...new Set(statements().flatMap((statement) => [statement.Action].flat()))].sort();
-    expect(actions).toEqual(['dynamodb:DescribeStream', 'dynamodb:GetItem', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(actions).toEqual(['dynamodb:DeleteItem', 'dynamodb:DescribeStream', 'dynamodb:GetItem', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     const writes = statements().filter((statement) => [statement.Action].flat().includes('dynamodb:PutItem'));
     expect(writes).toEqual([expect.objectContaining({ Condition: leadingKeysCondition(['stats', 'figures']) })]);
+    const deletes = statements().filter((statement) => [statement.Action].flat().includes('dynamodb:DeleteItem'));
+    expect(deletes).toEqual([expect.objectContaining({ Condition: leadingKeysCondition(['stats']) })]);
   });
 });
 

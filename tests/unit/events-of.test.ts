@@ -223,6 +223,6 @@ describe('the stream seam', () => {
 
   it('names the entities its events come from, for the stream filter', () => {
     expect([...OUTBOUND_SOURCES.entities].sort()).toEqual(['coupon', 'ledger', 'member', 'notification']);
-    expect(OUTBOUND_EVENT_TYPES).toHaveLength(5);
+    expect(OUTBOUND_EVENT_TYPES).toHaveLength(6);
   });
 });
