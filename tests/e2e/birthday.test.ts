@@ -1,0 +1,68 @@
+/**
+ * The birthday form of the storefront widget in a real headless Chromium (one launch), against the
+ * real app on a loopback port over DynamoDB Local: a member of the demo store picks a month and a
+ * day, saves, and sees the date, when its points come and from when it may change.
+ */
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_SHOP } from '../../local/demo-store.ts';
+import { CHROMIUM, assertChromium, browserTestsRun } from '../support/browser.ts';
+import { testService } from '../support/http.ts';
+
+const runs = browserTestsRun();
+const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARTIFACTS = 'test-artifacts';
+const NOW = '2026-06-01T12:00:00Z';
+
+let service: Awaited<ReturnType<typeof testService>>;
+let server: ServerType;
+let origin: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!runs) return;
+  assertChromium();
+  service = await testService(NOW);
+  const created = await service.webhook('customers/create', { id: 1001, email: 'member@example.com', created_at: '2026-05-01T00:00:00Z', updated_at: '2026-05-01T00:00:00Z' }, { shop: DEMO_SHOP });
+  if (created.status !== 200) throw new Error(`seeding: ${created.status}`);
+  const port = await new Promise<number>((resolve) => {
+    server = serve({ fetch: service.app.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) => resolve(info.port));
+  });
+  origin = `http://127.0.0.1:${port}`;
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  mkdirSync(ARTIFACTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+});
+
+describe.runIf(runs)('the widget’s birthday form, in Chromium', () => {
+  it('saves a month and a day, then shows the date and when its points come', async () => {
+    const errors: string[] = [];
+    const page = await (await browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.clock.setFixedTime(new Date(NOW));
+    await page.goto(`${origin}/?customer=1001&locale=en`);
+    const widget = page.locator('loyalty-widget');
+    await widget.getByText('Tell us your birthday and get 200 points on the day, every year.').waitFor();
+    expect(await widget.getByText('A birthday less than 30 days away gets its first points next year.').count()).toBe(1);
+
+    await widget.locator('[data-k="birthday-month"]').selectOption('9');
+    await widget.locator('[data-k="birthday-day"]').fill('15');
+    await widget.getByRole('button', { name: 'Save my birthday' }).click();
+
+    await widget.locator('[data-birthday="9-15"]').waitFor();
+    expect(await widget.locator('[data-birthday="9-15"]').innerText()).toBe('Your birthday: September 15.');
+    await widget.getByText('Your 200 birthday points come on September 15, 2026.').waitFor();
+    expect(await widget.getByRole('button', { name: 'Save my birthday' }).count()).toBe(0);
+    expect((await service.member('1001', DEMO_SHOP)).birthday).toMatchObject({ month: 9, day: 15, nextRewardOn: '2026-09-15' });
+    await page.screenshot({ path: `${ARTIFACTS}/widget-birthday.png`, fullPage: true });
+    expect(errors).toEqual([]);
+  });
+});
