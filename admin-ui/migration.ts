@@ -9,7 +9,7 @@ import { banner, card, field, h, number, show, table } from './dom.ts';
 
 type RowProblem = { row: number; column?: string; message: string };
 type DryRun = {
-  source: 'smile' | 'loyaltylion' | 'loyalty';
+  source: 'smile' | 'loyaltylion' | 'loyalty' | null;
   rows: number;
   valid: number;
   problems: RowProblem[];
@@ -19,7 +19,7 @@ type DryRun = {
 };
 type Pass = { imported: number; points: number; alreadyImported: number; complete: boolean; nextRow: number | null };
 
-const SOURCES: Record<DryRun['source'], string> = { smile: 'a Smile.io export', loyaltylion: 'a LoyaltyLion export', loyalty: 'an export of this app' };
+const SOURCES: Record<NonNullable<DryRun['source']>, string> = { smile: 'a Smile.io export', loyaltylion: 'a LoyaltyLion export', loyalty: 'an export of this app' };
 
 export async function migrationScreen(root: HTMLElement) {
   show(root, importCard(), exportCard());
@@ -60,7 +60,7 @@ function dryRunView(answer: DryRun, file: File) {
   const facts = h(
     'ul',
     {},
-    h('li', {}, `${number(answer.rows)} rows read as ${SOURCES[answer.source]}; ${number(answer.valid)} ready to import.`),
+    h('li', {}, answer.source ? `${number(answer.rows)} rows read as ${SOURCES[answer.source]}; ${number(answer.valid)} ready to import.` : 'The file is not one this import knows.'),
     h('li', {}, `${number(summary.points)} points for ${number(summary.members)} members (${number(summary.newMembers)} new to the program, ${number(summary.byEmail)} found by email address).`),
     summary.alreadyImported ? h('li', {}, `${number(summary.alreadyImported)} were imported from this source before: they are left as they are.`) : null,
     answer.ignoredColumns.length ? h('li', {}, `Columns not used: ${answer.ignoredColumns.join(', ')}.`) : null,

@@ -53,7 +53,8 @@ export interface MatchedRow extends ImportRow {
 }
 
 export interface DryRun {
-  source: ImportSource;
+  /** The shape the header row names; null when it names none (then the problem says so). */
+  source: ImportSource | null;
   rows: number;
   valid: number;
   problems: RowProblem[];
@@ -81,7 +82,7 @@ export const importLotId = (source: ImportSource) => `import:${source}`;
 /** Checks the whole file and answers what an import would do; writes nothing. */
 export async function dryRunImport(ctx: ImportContext, file: MemberFile): Promise<DryRun> {
   const { source, matched, problems } = await matchRows(ctx, file, 0);
-  const targets = await readTargets(ctx, source, matched);
+  const targets = source ? await readTargets(ctx, source, matched) : new Map<string, ImportTarget>();
   // `matched` holds only rows without problems: the rows an import would write.
   const valid = matched;
   return {
@@ -108,7 +109,7 @@ export async function dryRunImport(ctx: ImportContext, file: MemberFile): Promis
 export async function importMembers(ctx: ImportContext, file: MemberFile, options: { from?: number; timeLeft: () => boolean }): Promise<ImportPass> {
   const from = options.from ?? 0;
   const { source, matched, problems } = await matchRows(ctx, file, from);
-  if (problems.length) throw new InvalidImportError(problems, file.rowCount);
+  if (problems.length || !source) throw new InvalidImportError(problems, file.rowCount);
   const pending = matched.filter((row) => row.row >= from);
   const pass: ImportPass = { source, rows: file.rowCount, imported: 0, points: 0, alreadyImported: 0, complete: true, nextRow: null };
   for (let i = 0; i < pending.length; i += CHUNK) {
@@ -167,8 +168,8 @@ async function importRow(ctx: ImportContext, source: ImportSource, row: MatchedR
  * `from` on) looked up at Shopify, an address of no customer being that row's problem, as is a
  * customer named twice (by id and by email, or by two addresses).
  */
-async function matchRows(ctx: ImportContext, file: MemberFile, from: number): Promise<{ source: ImportSource; matched: MatchedRow[]; problems: RowProblem[] }> {
-  if (!file.shape) return { source: 'smile', matched: [], problems: [...file.problems] };
+async function matchRows(ctx: ImportContext, file: MemberFile, from: number): Promise<{ source: ImportSource | null; matched: MatchedRow[]; problems: RowProblem[] }> {
+  if (!file.shape) return { source: null, matched: [], problems: [...file.problems] };
   const source = file.shape.source;
   const problems = [...file.problems];
   const emails = [...new Set(file.rows.filter((row) => !row.customerId && row.row >= from).map((row) => row.email!))];

@@ -224,6 +224,9 @@ describe('the members import', () => {
     expect(tooMany.status).toBe(413);
     expect((await json(tooMany)).detail).toContain('20001 rows');
     expect((await upload('email,points\na@example.com,1', '?dryRun=maybe')).status).toBe(400);
+    const unknown = await json(await upload('name,score\nAnn,5\n', '?dryRun=true'));
+    expect(unknown).toMatchObject({ source: null, rows: 1, valid: 0, problemCount: 1, problems: [{ row: 1, message: expect.stringContaining('header row') }] });
+    expect((await upload('name,score\nAnn,5\n')).status).toBe(422);
   });
 
   it('answers 503 with Retry-After when Shopify cannot look the addresses up now, and writes nothing', async () => {
