@@ -32,7 +32,8 @@ export const RETURN_WINDOW_DAYS = 90;
 
 /** The bucket of a UTC month's ROI figures. */
 export const roiBucket = (month: string) => `roi:${month}`;
-export const monthOf = (at: string) => new Date(at).toISOString().slice(0, 7);
+/** The UTC month of an instant: stored instants are ISO 8601 in UTC already (`…Z`), read as they are. */
+export const monthOf = (at: string) => (/^\d{4}-\d{2}-\d{2}T[^+]*Z$/.test(at) ? at.slice(0, 7) : new Date(at).toISOString().slice(0, 7));
 
 /** The counters' names: revenue, orders, customers and customers who came back, per group; rewards' cost; points' net change. */
 export const ROI = {
@@ -138,10 +139,21 @@ function ledgerRoi(counters: MonthCounters, entry: LedgerEntry) {
   bump(counters, monthOf(entry.occurredAt), ROI.points, entry.points);
 }
 
+/** Whether a change leaves what the months read of a member as it was (a balance, contact data, …). */
+function sameOrders(before: Member | undefined, after: Member): boolean {
+  return (
+    before !== undefined &&
+    before.firstRedeemedAt === after.firstRedeemedAt &&
+    before.firstOrderAt === after.firstOrderAt &&
+    before.tierAsOf === after.tierAsOf &&
+    JSON.stringify(before.spendByOrder) === JSON.stringify(after.spendByOrder)
+  );
+}
+
 /** What one stored change adds to the ROI months: `[bucket, counters]` pairs. */
 export function roiFiguresOf(source: FigureSource): [string, Record<string, number>][] {
   let counters: MonthCounters = new Map();
-  if (source.kind === 'member' && source.after) {
+  if (source.kind === 'member' && source.after && !sameOrders(source.before, source.after)) {
     const since = roiSince(source.before, source.after);
     counters = difference(source.before ? memberRoiCounters(source.before, since) : new Map(), memberRoiCounters(source.after, since));
   }
