@@ -141,6 +141,17 @@ describe('a friend claims the welcome reward', () => {
   });
 });
 
+describe('a signed-in friend', () => {
+  it('gets a code for that customer alone; one who ordered already is refused with 409', async () => {
+    const anna = await advocate('anna.signedin@example.com');
+    const body = await json(await claim({ code: anna.code, email: 'signed.friend@example.org' }, { customerId: '4901' }));
+    expect(fake.discounts.get(body.code)?.input.context).toEqual({ customers: { add: ['gid://shopify/Customer/4901'] } });
+    await service.webhook('orders/paid', paidOrder({ id: nextOrder++, customerId: 4902, subtotal: '10.00', at: '2026-05-20T10:00:00Z' }));
+    const refused = await json(await claim({ code: anna.code, email: 'returning@example.org' }, { customerId: '4902' }));
+    expect(refused).toMatchObject({ status: 409, reasons: ['existing-customer'] });
+  });
+});
+
 describe('the advocate is paid once the friend’s order is past its hold', () => {
   it('credits the advocate once, however often the job and the webhook run', async () => {
     const anna = await advocate('anna.paid@example.com');

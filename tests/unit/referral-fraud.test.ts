@@ -5,6 +5,7 @@ import { advocateOf, looksLikeReferralCode, randomReferralCode, referralId } fro
 import type { Referral } from '../../shared/referrals/referral.ts';
 import { parseProgram } from '../../shared/program/program.ts';
 import type { Order } from '../../shared/ledger/types.ts';
+import { withReferralOrders } from '../../shared/referrals/attribution.ts';
 
 const advocate = { customerId: '100', email: 'Anna.Berg@gmail.com', name: 'Anna Berg' };
 const friend = (facts: Partial<Parameters<typeof identityReasons>[1]> = {}) => ({ emails: ['carl@example.org'], ...facts });
@@ -135,5 +136,47 @@ describe('settling after the hold', () => {
     const settled = settleDueReferral({ referral: own, program, others: [], now });
     expect(settled.referral).toMatchObject({ status: 'blocked', reasons: ['same-customer', 'existing-customer'] });
     expect(settled.credit).toBeUndefined();
+  });
+});
+
+describe('the friend’s order, in the order’s own change', () => {
+  const program = parseProgram({ pendingDays: 30, referrals: { enabled: true, advocatePoints: 500, friendReward: { name: 'Welcome', kind: 'free_shipping' }, holdDays: 14, sameOriginLimit: 3 } });
+  const welcome = { shop: 's', code: 'S-ABCDEFGHJK', customerId: '', rewardId: 'referral-welcome', reward: { name: 'Welcome', kind: 'free_shipping' as const }, currency: 'USD', points: 0, source: 'referral' as const, referral: { id: '100.0123456789abcdef', advocateId: '100' }, createdAt: 'x', status: 'issued' as const, attempts: 1 };
+  const event = {
+    kind: 'order-paid' as const,
+    orderId: '9',
+    at: '2026-06-02T00:00:00.000Z',
+    currency: 'USD',
+    subtotalMinor: 4000,
+    giftCardMinor: 0,
+    taxesIncluded: false,
+    includedTaxMinor: 0,
+    discountCodes: ['S-ABCDEFGHJK'],
+    origin: { email: 'Carl@Example.org', browserIp: '203.0.113.9', shippingAddress: '1 Main St', name: 'Carl Holm' },
+  };
+  const ctx = { shop: 's', program, now: new Date('2026-06-02T01:00:00Z'), coupons: [welcome] };
+
+  it('records a guest’s order (which earns nothing) on the referral, due after the longer of hold and return window, with hashes only', () => {
+    const change = withReferralOrders(ctx, event, null)!;
+    expect(change.couponUses).toEqual([{ code: 'S-ABCDEFGHJK', orderId: '9', at: event.at }]);
+    expect(change.referralOrders).toEqual([
+      { advocateId: '100', referralId: '100.0123456789abcdef', order: { orderId: '9', at: event.at, dueAt: '2026-07-02T00:00:00.000Z', email: 'carl@example.org', name: 'Carl Holm', ipKey: originKey('203.0.113.9'), addressKey: originKey('1 Main St'), priorOrders: 0 } },
+    ]);
+    expect(JSON.stringify(change)).not.toContain('203.0.113.9');
+  });
+
+  it('adds nothing for a code used before, an order paid before, or an order without a welcome code', () => {
+    expect(withReferralOrders({ ...ctx, coupons: [{ ...welcome, status: 'used' as const }] }, event, null)).toBeNull();
+    expect(withReferralOrders(ctx, { ...event, discountCodes: [] }, null)).toBeNull();
+    const paid = { shop: 's', orderId: '9', refunds: {}, reversedPoints: 0, spendCounted: 0, rev: 1, paid: {} as Order['paid'] };
+    expect(withReferralOrders({ ...ctx, order: paid }, event, null)).toBeNull();
+  });
+
+  it('counts a member friend’s earlier orders, and keeps the use the order already records', () => {
+    const member = { orderCount: 2 } as unknown as NonNullable<Parameters<typeof withReferralOrders>[0]['member']>;
+    const base = { lots: [], entries: [], couponUses: [{ code: 'S-ABCDEFGHJK', orderId: '9', at: event.at }] };
+    const change = withReferralOrders({ ...ctx, member }, { ...event, customerId: '200' }, base)!;
+    expect(change.couponUses).toHaveLength(1);
+    expect(change.referralOrders?.[0]?.order).toMatchObject({ customerId: '200', priorOrders: 2 });
   });
 });
