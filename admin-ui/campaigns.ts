@@ -79,6 +79,12 @@ async function load(root: HTMLElement) {
       end.addEventListener('click', () => void act(end, () => api(`/campaigns/${campaign.id}/end`, { method: 'POST' }), `${campaign.name} has ended.`));
       actions.push(end);
     }
+    if (campaign.status !== 'ended' && campaign.products) {
+      const refresh = h('button', { type: 'button', class: 'secondary', 'aria-label': `Read the products of ${campaign.name} again` }, 'Refresh products') as HTMLButtonElement;
+      const { id, status: _status, products: _products, createdAt: _created, updatedAt: _updated, ...fields } = campaign as Campaign & { createdAt?: string; updatedAt?: string };
+      refresh.addEventListener('click', () => void act(refresh, () => api(`/campaigns/${id}`, { method: 'PUT', body: fields }), `The products of ${campaign.name} were read again.`));
+      actions.push(refresh);
+    }
     if (campaign.status === 'scheduled') {
       const remove = h('button', { type: 'button', class: 'secondary', 'aria-label': `Delete ${campaign.name}` }, 'Delete') as HTMLButtonElement;
       remove.addEventListener('click', () => void act(remove, () => apiFetch(`/campaigns/${campaign.id}`, { method: 'DELETE' }), `${campaign.name} was deleted.`));

@@ -28,6 +28,7 @@ export function withNewCampaign(book: CampaignBook, body: unknown, ctx: BookCont
 /**
  * The shop's campaigns with `id` replaced by the body. A scheduled campaign is replaced whole; a
  * running one takes only a new end (the body must repeat its other terms); an ended one is kept.
+ * A collection or tag campaign saved again reads its products anew.
  */
 export function withReplacedCampaign(book: CampaignBook, id: string, body: unknown, ctx: BookContext): { campaigns: Campaign[]; campaign: Campaign } {
   const current = findCampaign(book, id);
@@ -50,10 +51,9 @@ export function withReplacedCampaign(book: CampaignBook, id: string, body: unkno
   const kept = prunedCampaigns(book.campaigns, ctx.now);
   const other = firstOverlap(fields, kept, id);
   if (other) throw new CampaignOverlapError(other);
-  const { products, ...rest } = current;
-  // A new target is read from Shopify again; the same one keeps what was read.
-  const sameTarget = isDeepStrictEqual(fields.target, current.target);
-  const campaign: Campaign = { ...rest, ...withoutKindFields(fields), id, createdAt: current.createdAt, updatedAt: ctx.now.toISOString(), ...(products && sameTarget ? { products } : {}) };
+  // Without `products`: a collection or tag is read from Shopify again (a save is also how its products are refreshed).
+  const { products: _read, ...rest } = current;
+  const campaign: Campaign = { ...rest, ...withoutKindFields(fields), id, createdAt: current.createdAt, updatedAt: ctx.now.toISOString() };
   return { campaigns: kept.map((candidate) => (candidate.id === id ? campaign : candidate)), campaign };
 }
 

@@ -22,6 +22,8 @@ const lineItemSchema = z.object({
   originalUnitPriceSet: moneyBag,
   discountAllocations: z.array(z.object({ allocatedAmountSet: moneyBag })),
   taxLines: z.array(z.object({ priceSet: moneyBag })),
+  /** The line's product, for product campaigns (docs/campaigns.md); null for a custom item or a deleted product. */
+  product: z.nullish(z.object({ id: gid })),
 });
 
 const refundLineItemSchema = z.object({
@@ -87,7 +89,7 @@ const ORDER_FIELDS = (lineItems: string, refundLines: string) => `id
       }
       lineItems${lineItems} {
         ${lineItems ? 'pageInfo { hasNextPage endCursor }\n        ' : ''}nodes {
-          id isGiftCard quantity
+          id isGiftCard quantity product { id }
           originalUnitPriceSet { shopMoney { amount currencyCode } }
           discountAllocations { allocatedAmountSet { shopMoney { amount currencyCode } } }
           taxLines { priceSet { shopMoney { amount currencyCode } } }
@@ -127,7 +129,7 @@ export const ORDER_LINE_ITEMS_QUERY = `query orderLineItems($id: ID!, $after: St
     lineItems(first: 250, after: $after) {
       pageInfo { hasNextPage endCursor }
       nodes {
-        id isGiftCard quantity
+        id isGiftCard quantity product { id }
         originalUnitPriceSet { shopMoney { amount currencyCode } }
         discountAllocations { allocatedAmountSet { shopMoney { amount currencyCode } } }
         taxLines { priceSet { shopMoney { amount currencyCode } } }
@@ -234,6 +236,7 @@ function orderPaid(order: GraphqlOrder, orderId: string, options: OrderEventOpti
     taxesIncluded: order.taxesIncluded,
     includedTaxMinor,
     discountCodes: order.discountCodes,
+    ...orderLines(lines, currency, orderId),
     ...(options.imported ? { imported: true as const } : {}),
   };
 }
@@ -258,6 +261,18 @@ function refundCreated(refund: GraphqlOrder['refunds'][number], order: GraphqlOr
     ...(currency ? { currency } : {}),
     lines,
   };
+}
+
+/** The lines other than gift cards, each with its product and net amount, as `orders/paid` gives them (product campaigns). */
+function orderLines(lines: GraphqlLineItem[], currency: string, orderId: string): { lines?: OrderPaid['lines'] } {
+  const kept = lines.flatMap((line, i) => {
+    if (line.isGiftCard) return [];
+    const discounts = line.discountAllocations.reduce((sum, allocation, j) => sum + money(allocation.allocatedAmountSet.shopMoney.amount, currency, orderId, `lineItems.${i}.discountAllocations.${j}`), 0);
+    const netMinor = Math.max(0, money(line.originalUnitPriceSet.shopMoney.amount, currency, orderId, `lineItems.${i}.originalUnitPriceSet`) * line.quantity - discounts);
+    const productId = line.product ? /\/Product\/([0-9]+)/.exec(line.product.id)?.[1] : undefined;
+    return [{ ...(productId ? { productId } : {}), netMinor }];
+  });
+  return kept.length ? { lines: kept } : {};
 }
 
 /** Gift-card lines bought: unit price times quantity, less the discounts allocated to them. */

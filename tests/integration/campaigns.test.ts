@@ -81,6 +81,16 @@ describe('scheduling campaigns in the admin', () => {
     expect(products.calls.map((call) => call.variables.after ?? null)).toEqual([null, 'cursor:2']);
   });
 
+  it('reads the collection’s products again when the campaign is saved again', async () => {
+    const list = (await json(await admin('GET', '/campaigns'))).campaigns as { id: string; name: string }[];
+    const { id, status: _status, products: _products, createdAt: _created, updatedAt: _updated, ...fields } = list.find((campaign) => campaign.name === 'Triple on the collection') as any;
+    products.collections.set('gid://shopify/Collection/77', ['101', '102', '103', '104']);
+    const response = await admin('PUT', `/campaigns/${id}`, fields);
+    expect(response.status).toBe(200);
+    expect((await json(response)).products).toMatchObject({ count: 4 });
+    products.collections.set('gid://shopify/Collection/77', ['101', '102', '103']);
+  });
+
   it('reads a tag’s products quoted as Shopify’s search wants them', async () => {
     const response = await admin('POST', '/campaigns', { name: 'Summer sale bonus', startsAt: '2026-06-13T00:00:00Z', endsAt: '2026-06-14T00:00:00Z', kind: 'fixed', points: 50, minimumSpend: 30, target: { type: 'tag', tag: 'summer "sale"' } });
     expect(response.status).toBe(201);
