@@ -191,6 +191,8 @@ export async function programScreen(root: HTMLElement) {
         h('div', { class: 'row' }, field('Codes valid for (days)', numberInput('coupons.validityDays', { step: '1' })), field('Code prefix', textInput('coupons.prefix', true), 'Up to 8 of A–Z and 2–9')),
       ),
       section('Win-back', 'winback', h('div', { class: 'row' }, field('Fading after (times the usual interval)', numberInput('winback.factor')), field('From this many orders', numberInput('winback.minOrders', { step: '1' })))),
+      section('Birthdays', 'birthday', h('p', { class: 'muted' }, 'Once a year on the birthday the member gives (0: off). A birthday given 30 days or less before it waits a year; it can change once a year.'), h('div', { class: 'row' }, field('Birthday points', numberInput('birthday.points', { step: '1' })))),
+      section('Guest orders', 'guests', h('p', { class: 'muted' }, 'A guest order\u2019s points wait for an account opened with the same verified email (0: off).'), h('div', { class: 'row' }, field('Claimable for (days)', numberInput('guests.claimDays', { step: '1' })))),
       section(
         'Order history',
         'history',

@@ -1,7 +1,8 @@
 /**
- * The birthday form of the storefront widget in a real headless Chromium (one launch), against the
- * real app on a loopback port over DynamoDB Local: a member of the demo store picks a month and a
- * day, saves, and sees the date, when its points come and from when it may change.
+ * Birthdays in a real headless Chromium (one launch), against the real app on a loopback port over
+ * DynamoDB Local: a member of the demo store picks a month and a day in the widget, saves, and sees
+ * the date, when its points come and from when it may change; the store owner sets the birthday
+ * points and the guest claim days in the admin's program editor (App Bridge stubbed).
  */
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -10,7 +11,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SHOP } from '../../local/demo-store.ts';
 import { CHROMIUM, assertChromium, browserTestsRun } from '../support/browser.ts';
-import { testService } from '../support/http.ts';
+import { sessionToken, SHOP, testService } from '../support/http.ts';
 
 const runs = browserTestsRun();
 const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -63,6 +64,31 @@ describe.runIf(runs)('the widget’s birthday form, in Chromium', () => {
     expect(await widget.getByRole('button', { name: 'Save my birthday' }).count()).toBe(0);
     expect((await service.member('1001', DEMO_SHOP)).birthday).toMatchObject({ month: 9, day: 15, nextRewardOn: '2026-09-15' });
     await page.screenshot({ path: `${ARTIFACTS}/widget-birthday.png`, fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('lets the store owner set the birthday points and the guest claim days in the program editor', async () => {
+    const errors: string[] = [];
+    const token = await sessionToken({ at: new Date(NOW), expiresIn: 3600 });
+    const page = await (await browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.clock.setFixedTime(new Date(NOW));
+    await page.route('https://cdn.shopify.com/**', (route) => route.fulfill({ contentType: 'text/javascript', body: `window.shopify = { idToken: async () => ${JSON.stringify(token)} };` }));
+    await page.goto(`${origin}/app?shop=${SHOP}&host=YWRtaW4&embedded=1#/program`);
+    const points = page.locator('input[data-path="birthday.points"]');
+    const days = page.locator('input[data-path="guests.claimDays"]');
+
+    expect(await points.inputValue()).toBe('200');
+    expect(await days.inputValue()).toBe('30');
+    await points.fill('350');
+    await days.fill('45');
+    await page.getByRole('button', { name: 'Save program' }).click();
+    await page.getByText(/Saved: the program is at version \d+/).waitFor();
+
+    const saved = (await (await service.app.request('/admin/program', { headers: { authorization: `Bearer ${token}` } })).json()) as { program: { birthday: unknown; guests: unknown } };
+    expect(saved.program).toMatchObject({ birthday: { points: 350 }, guests: { claimDays: 45 } });
+    await page.locator('fieldset[data-path="birthday"]').screenshot({ path: `${ARTIFACTS}/admin-birthdays.png` });
     expect(errors).toEqual([]);
   });
 });
