@@ -44,6 +44,8 @@ async function attemptOnce(store: LoyaltyStore, { shop, event, now }: ProcessEve
     ...(customerId ? { customerId } : {}),
     ...(orderId ? { orderId, lotId: orderLotId(orderId) } : {}),
     ...(event.kind === 'order-paid' ? { couponCodes: event.discountCodes.filter(looksLikeCouponCode) } : {}),
+    // Bonus campaigns come with the same batch read (docs/campaigns.md).
+    ...(event.kind === 'order-paid' && event.customerId ? { campaigns: true } : {}),
   });
 
   const currency = event.kind === 'order-paid' ? event.currency : undefined;

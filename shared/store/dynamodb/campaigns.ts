@@ -5,7 +5,7 @@
  * both stay in the container's memory for `ttlMs`, so a busy shop reads them a few times a minute,
  * not once an order. A save here forgets them at once; another container's save arrives within `ttlMs`.
  */
-import { GetItemCommand, TransactWriteItemsCommand, TransactionCanceledException, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, TransactWriteItemsCommand, TransactionCanceledException, type AttributeValue, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { runsAt, type Campaign, type CampaignBook, type RunningCampaign } from '../../campaigns/campaign.ts';
 import type { CampaignProductSet, CampaignStore } from '../ports/campaigns.ts';
@@ -32,6 +32,18 @@ export class DynamoDbCampaignStore implements CampaignStore {
     return { campaigns, rev };
   }
 
+  /** Whether this container holds the shop's campaigns fresh enough at `now` (no read needed). */
+  holds(shop: string, now: Date): boolean {
+    return (this.books.get(shop)?.until ?? 0) > now.getTime();
+  }
+
+  /** The shop's campaigns item as a paid order's batch read it (none: the shop has no campaigns). */
+  remember(shop: string, item: Record<string, AttributeValue> | undefined, now: Date): void {
+    if (this.ttlMs <= 0) return;
+    const campaigns = item ? ((unmarshall(item).campaigns as Campaign[] | undefined) ?? []) : [];
+    this.books.set(shop, { campaigns, until: now.getTime() + this.ttlMs });
+  }
+
   async recentCampaigns(shop: string, now: Date): Promise<Campaign[]> {
     const cached = this.books.get(shop);
     if (cached && cached.until > now.getTime()) return cached.campaigns;
@@ -50,8 +62,11 @@ export class DynamoDbCampaignStore implements CampaignStore {
     }
     const kept = new Set(campaigns.map((campaign) => campaign.id));
     const gone = book.campaigns.filter((campaign) => !kept.has(campaign.id) && campaign.target.type !== 'all' && campaign.target.type !== 'tier');
-    // A transaction holds 100 items: a product set left over (never read again) goes with the shop.
-    for (const campaign of gone.slice(0, 90 - productSets.length)) writes.push({ Delete: { TableName, Key: marshall(campaignProductsKey(shop, campaign.id)) } });
+    // Emptied, not deleted: the API function may write the shop's partition but deletes nothing
+    // (infra/loyalty-stack.ts). A transaction holds 100 items: one left over (never read again) goes with the shop.
+    for (const campaign of gone.slice(0, 90 - productSets.length)) {
+      writes.push({ Put: { TableName, Item: marshall({ ...campaignProductsKey(shop, campaign.id), entity: 'campaign-products', shop, campaignId: campaign.id, productIds: [] }) } });
+    }
     this.books.delete(shop);
     try {
       await this.client.send(new TransactWriteItemsCommand({ TransactItems: writes }));

@@ -56,7 +56,9 @@ export class DynamoDbStore implements LoyaltyStore {
   constructor(client: DynamoDBClient, tableName: string, options: { shopCacheTtlMs?: number } = {}) {
     // One cache of shop records per store (per container): webhooks read it, a program saved here forgets it.
     const shops = new ShopRecordCache(options.shopCacheTtlMs);
-    this.events = new DynamoDbEventStore(client, tableName, shops);
+    // Campaigns first: a paid order's batch read brings them to the campaign store's cache.
+    this.campaignItems = new DynamoDbCampaignStore(client, tableName, options.shopCacheTtlMs);
+    this.events = new DynamoDbEventStore(client, tableName, shops, this.campaignItems);
     this.dueIndex = new DynamoDbDueIndex(client, tableName);
     this.notifications = new DynamoDbNotificationOutbox(client, tableName);
     this.coupons = new DynamoDbCouponStore(client, tableName);
@@ -67,7 +69,6 @@ export class DynamoDbStore implements LoyaltyStore {
     this.jobProgressItems = new DynamoDbJobProgress(client, tableName);
     this.referrals = new DynamoDbReferralStore(client, tableName);
     this.lifecycle = new DynamoDbLifecycleStore(client, tableName);
-    this.campaignItems = new DynamoDbCampaignStore(client, tableName, options.shopCacheTtlMs);
     this.birthdays = new DynamoDbBirthdays(client, tableName);
     this.guestClaims = new DynamoDbGuestClaims(client, tableName);
   }

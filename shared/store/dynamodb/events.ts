@@ -21,12 +21,13 @@ import type { Shop } from '../records.ts';
 import type { CommitRequest, CommitResult, EventReadRequest, EventReads, EventStore } from '../ports/events.ts';
 import type { NotificationRecord } from '../ports/notification-outbox.ts';
 import { InvalidCursorError, type Page } from '../ports/page.ts';
-import { couponKey, feedbackItemKeys, idempotencyKey, LEDGER_PREFIX, LOT_PREFIX, lotKey, memberKey, memberPartition, orderKey, ownedByShopKeys, shopKey } from './keys.ts';
+import { campaignsKey, couponKey, feedbackItemKeys, idempotencyKey, LEDGER_PREFIX, LOT_PREFIX, lotKey, memberKey, memberPartition, orderKey, ownedByShopKeys, shopKey } from './keys.ts';
 import { couponItem, fromItem, ledgerItem, lotItem, memberItem, notificationItem, orderItem, shopItem, toCoupon, toLedgerEntry, toLot, toMember, toOrder, toShop, type Item } from './items.ts';
 import { batchGet, queryAll } from './reads.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
 import { expectRev } from './writes.ts';
 import { ShopRecordCache } from './shop-cache.ts';
+import type { DynamoDbCampaignStore } from './campaigns.ts';
 import { guestClaimWrites } from './guest-claims.ts';
 import { referralOrderUpdate } from './referrals.ts';
 
@@ -38,6 +39,8 @@ export class DynamoDbEventStore implements EventStore {
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
     private readonly shops: ShopRecordCache = new ShopRecordCache(0),
+    /** Where a paid order's campaigns are kept once read with its batch (docs/campaigns.md). */
+    private readonly campaigns?: DynamoDbCampaignStore,
   ) {}
 
   async readForEvent(request: EventReadRequest): Promise<EventReads> {
@@ -48,12 +51,15 @@ export class DynamoDbEventStore implements EventStore {
     if (orderId) keys.order = orderKey(shop, orderId);
     if (customerId && request.lotId) keys.lot = lotKey(shop, customerId, request.lotId);
     (request.couponCodes ?? []).slice(0, 20).forEach((code, i) => (keys[`coupon${i}`] = couponKey(shop, code)));
+    const readCampaigns = request.campaigns && request.now && this.campaigns && !this.campaigns.holds(shop, request.now);
+    if (readCampaigns) keys.campaigns = campaignsKey(shop);
     const items = await batchGet(this.client, this.tableName, Object.values(keys));
     const find = (name: string) => {
       const key = keys[name];
       return key && items.find((item) => item.PK?.S === key.PK && item.SK?.S === key.SK);
     };
     const shopItem = find('shop');
+    if (readCampaigns) this.campaigns!.remember(shop, find('campaigns'), request.now!);
     const shopRecord = cached || (shopItem ? toShop(shopItem) : undefined);
     if (shopRecord && !cached && request.now) this.shops.put(shopRecord, request.now);
     const member = find('member');

@@ -28,6 +28,8 @@ export interface EventReadRequest {
   lotId?: string;
   /** Discount codes an order used: which are our coupons? */
   couponCodes?: string[];
+  /** A paid order: the shop's bonus campaigns are read in the same request (unless the container holds them). */
+  campaigns?: boolean;
 }
 
 export interface CommitRequest {
