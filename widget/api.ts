@@ -29,6 +29,9 @@ export interface Program {
   rewards: Reward[];
   /** The bonus campaigns running now (widget/campaigns.ts). */
   campaigns?: RunningCampaign[];
+  /** Birthday points a year (0: none) and the days a guest order's points wait for an account (0: never). */
+  birthday?: { points: number };
+  guests?: { claimDays: number };
   /** While the shop's referrals are on: the friend's welcome reward. */
   referrals?: { friendReward: { name: string; kind: string; value?: number; minimumOrder?: number } };
 }

@@ -4,7 +4,7 @@
  * points once a year on the day, a birthday less than 30 days away gets its first points the year
  * after, and it can change once a year. Hidden when the shop gives no birthday points.
  */
-import { ApiError, type Member, type StorefrontApi } from './api.ts';
+import { ApiError, type Member, type Program, type StorefrontApi } from './api.ts';
 import { h, type Child } from './dom.ts';
 
 export interface BirthdayForm {
@@ -44,6 +44,16 @@ const words = {
 };
 
 const DATE = (language: string, iso: string, options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(language, { ...options, timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
+
+/** What a visitor is told of birthdays and guest orders in the program's list (nothing when off). */
+export function programBirthdayLines(program: Program): Child {
+  const points = program.birthday?.points ?? 0;
+  const days = program.guests?.claimDays ?? 0;
+  return [
+    points > 0 && h('li', { 'data-k': 'program-birthday' }, `${points} points every year on your birthday.`),
+    days > 0 && h('li', { 'data-k': 'program-guests' }, `Ordered as a guest? Those points wait ${days} days for an account opened with the same email.`),
+  ];
+}
 
 export function birthdayView(member: Member, form: BirthdayForm, host: BirthdayHost, today: string): Child {
   const points = member.birthdayPoints ?? 0;

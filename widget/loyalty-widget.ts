@@ -15,7 +15,7 @@ import { styles } from './styles.ts';
 import { surveyView, type Survey } from './survey.ts';
 import { campaignBanner } from './campaigns.ts';
 import { arrivedWithCode, friendOfferView, referralShareView, type FriendOffer } from './referral.ts';
-import { birthdayView, type BirthdayForm } from './birthday.ts';
+import { birthdayView, programBirthdayLines, type BirthdayForm } from './birthday.ts';
 
 type View =
   | { kind: 'loading' }
@@ -130,6 +130,7 @@ export class LoyaltyWidget extends HTMLElement {
         program.tiers.length > 1 && h('li', {}, t.howTiers, h('ul', { class: 'mu' }, program.tiers.map((tier) => h('li', {}, t.tierRow(tier.name, money(tier.minSpend, program.currency), this.kit.number(tier.multiplier)), tier.description && [h('br'), tier.description])))),
         program.rewards.length > 0 && h('li', {}, t.howRewards, h('ul', { class: 'mu' }, program.rewards.map((reward) => h('li', {}, `${reward.name}: ${points(reward.cost)}`, reward.description && [h('br'), reward.description])))),
         program.expiry.days > 0 && h('li', {}, t.howExpiry(days(program.expiry.days))),
+        programBirthdayLines(program),
       ),
       h('p', { style: 'margin-top:1em' }, h('a', { class: 'btn', href: login, 'data-k': 'login' }, t.signIn)),
     ];

@@ -64,6 +64,11 @@ describe.runIf(runs)('the widget’s birthday form, in Chromium', () => {
     expect(await widget.getByRole('button', { name: 'Save my birthday' }).count()).toBe(0);
     expect((await service.member('1001', DEMO_SHOP)).birthday).toMatchObject({ month: 9, day: 15, nextRewardOn: '2026-09-15' });
     await page.screenshot({ path: `${ARTIFACTS}/widget-birthday.png`, fullPage: true });
+
+    // A guest is told about birthday points and guest orders in the program's list.
+    await page.goto(`${origin}/?customer=&locale=en`);
+    await widget.getByText('200 points every year on your birthday.').waitFor();
+    expect(await widget.getByText('Ordered as a guest? Those points wait 30 days for an account opened with the same email.').count()).toBe(1);
     expect(errors).toEqual([]);
   });
 
