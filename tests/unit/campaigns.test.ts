@@ -4,6 +4,9 @@ import { campaignBonus, qualifyingMinor, withCampaignEntry } from '../../shared/
 import { InvalidCampaignError, overlapping, parseCampaignFields, runsAt, type Campaign, type CampaignFields, type RunningCampaign } from '../../shared/campaigns/campaign.ts';
 import { CampaignOverlapError, CampaignStartedError } from '../../shared/campaigns/errors.ts';
 import type { LedgerEntry } from '../../shared/ledger/types.ts';
+import { orderEvents, parseGraphqlOrder } from '../../shared/shopify/orders-query.ts';
+import { toEvent } from '../../shared/shopify/webhook-events.ts';
+import { sampleOrder } from '../support/fake-shopify-orders.ts';
 
 const now = new Date('2026-06-01T12:00:00Z');
 const tiers = ['Bronze', 'Silver', 'Gold'];
@@ -164,5 +167,31 @@ describe('the bonus of an order', () => {
     expect(order).toMatchObject({ id: 'earn:1', type: 'earn', points: 120, balanceAfter: 220 });
     expect(bonus).toMatchObject({ id: 'earn:1:campaign', type: 'bonus', points: 120, balanceAfter: 340, reason: 'Double points weekend', campaignId: 'c1' });
     expect(bonus!.id > order!.id).toBe(true);
+  });
+});
+
+describe('an order’s lines, as product campaigns read them', () => {
+  it('come from the orders/paid webhook: product and price × quantity − discounts, gift cards left out', () => {
+    const set = (amount: string) => ({ shop_money: { amount, currency_code: 'USD' } });
+    const event = toEvent('orders/paid', {
+      id: 1,
+      created_at: '2026-06-06T10:00:00Z',
+      currency: 'USD',
+      subtotal_price_set: set('95.00'),
+      customer: { id: 7, created_at: '2026-01-01T00:00:00Z' },
+      line_items: [
+        { product_id: 11, price: '30.00', price_set: set('30.00'), quantity: 2, gift_card: false, discount_allocations: [{ amount: '5.00', amount_set: set('5.00') }] },
+        { product_id: null, price: '10.00', quantity: 1, gift_card: false },
+        { product_id: 12, price: '25.00', quantity: 1, gift_card: true },
+      ],
+    });
+    expect(event).toMatchObject({ lines: [{ productId: '11', netMinor: 5_500 }, { netMinor: 1_000 }] });
+  });
+
+  it('come from an order read back from the Admin API the same way, its product gid made a numeric id', () => {
+    const node = sampleOrder({ id: 2, customerId: 7, createdAt: '2026-06-06T10:00:00Z', subtotal: '40.00' });
+    node.lineItems.nodes[0] = { ...node.lineItems.nodes[0], product: { id: 'gid://shopify/Product/11' } } as never;
+    const [paid] = orderEvents(parseGraphqlOrder(node));
+    expect(paid).toMatchObject({ kind: 'order-paid', lines: [{ productId: '11', netMinor: 4_000 }] });
   });
 });
