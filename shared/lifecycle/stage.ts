@@ -83,7 +83,7 @@ export function stageSinceOf(member: Member, settings: LifecycleSettings, stage:
   const times = stageTimes(member, settings)!;
   if (stage === 'fading') return new Date(times.fadingAt).toISOString();
   if (stage === 'lost') return new Date(times.lostAt).toISOString();
-  const first = member.firstOrderAt!;
+  const first = member.firstOrderAt ?? member.lastOrderAt!;
   const kept = orderInstants(member);
   const count = member.orderCount ?? kept.length;
   // Orders older than the kept history (two tier windows) are counted but their instants are gone.
