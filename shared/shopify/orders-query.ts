@@ -8,6 +8,7 @@
 import * as z from 'zod/mini';
 import type { CustomerDetails, EarningEvent, OrderCancelled, OrderPaid, RefundCreated } from '../earning/events.ts';
 import { decimalText, InvalidAmountError, toMinorUnits } from '../money/money.ts';
+import { orderOrigin } from './order-origin.ts';
 import { timestampSchema } from './payloads.ts';
 
 const gid = z.string().check(z.maxLength(200), z.regex(/^gid:\/\/shopify\/[A-Za-z]+\/[1-9][0-9]{0,29}(\?.*)?$/, 'a Shopify gid'));
@@ -63,6 +64,19 @@ export const graphqlOrderSchema = z.object({
   totalTaxSet: z.nullish(moneyBag),
   discountCodes: z.array(z.string().check(z.maxLength(255))),
   customer: z.nullish(customerSchema),
+  /** For guest claims and the referral fraud rules, as the webhook's `email`, `browser_ip`, `shipping_address`. */
+  email: z.nullish(z.string().check(z.maxLength(320))),
+  clientIp: z.nullish(z.string().check(z.maxLength(100))),
+  shippingAddress: z.nullish(
+    z.object({
+      name: z.nullish(z.string().check(z.maxLength(255))),
+      address1: z.nullish(z.string().check(z.maxLength(255))),
+      address2: z.nullish(z.string().check(z.maxLength(255))),
+      city: z.nullish(z.string().check(z.maxLength(255))),
+      zip: z.nullish(z.string().check(z.maxLength(40))),
+      countryCodeV2: z.nullish(z.string().check(z.maxLength(10))),
+    }),
+  ),
   lineItems: connection(lineItemSchema),
   refunds: z.array(refundSchema),
 });
@@ -82,6 +96,9 @@ const ORDER_FIELDS = (lineItems: string, refundLines: string) => `id
       subtotalPriceSet { shopMoney { amount currencyCode } }
       totalTaxSet { shopMoney { amount currencyCode } }
       discountCodes
+      email
+      clientIp
+      shippingAddress { name address1 address2 city zip countryCodeV2 }
       customer {
         id createdAt updatedAt firstName lastName
         defaultEmailAddress { emailAddress marketingState marketingUpdatedAt }
@@ -229,6 +246,7 @@ function orderPaid(order: GraphqlOrder, orderId: string, options: OrderEventOpti
     kind: 'order-paid',
     orderId,
     ...(customer ? { customerId: customer.customerId, customer } : {}),
+    ...(!customer && order.email ? { guestEmail: order.email } : {}),
     at: utc(order.processedAt ?? order.createdAt),
     currency,
     subtotalMinor: money(subtotal.amount, currency, orderId, 'subtotalPriceSet'),
@@ -237,6 +255,12 @@ function orderPaid(order: GraphqlOrder, orderId: string, options: OrderEventOpti
     includedTaxMinor,
     discountCodes: order.discountCodes,
     ...orderLines(lines, currency, orderId),
+    ...orderOrigin({
+      email: order.email,
+      browserIp: order.clientIp,
+      address: order.shippingAddress && { ...order.shippingAddress, countryCode: order.shippingAddress.countryCodeV2 },
+      customerName: { first: order.customer?.firstName, last: order.customer?.lastName },
+    }),
     ...(options.imported ? { imported: true as const } : {}),
   };
 }

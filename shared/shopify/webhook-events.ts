@@ -3,6 +3,7 @@ import type { CustomerDetails, LoyaltyEvent, OrderPaid } from '../earning/events
 import { isSafeNumber, parse as parseLossless } from 'lossless-json';
 import { decimalText, InvalidAmountError, toMinorUnits } from '../money/money.ts';
 import { InvalidPayloadError } from './errors.ts';
+import { orderOrigin } from './order-origin.ts';
 import { customerPrivacySchema, customerSchema, orderSchema, refundSchema, shopPrivacySchema, type CustomerPayload, type OrderPayload } from './payloads.ts';
 
 export const EARNING_TOPICS = ['customers/create', 'customers/update', 'orders/paid', 'orders/cancelled', 'refunds/create'] as const;
@@ -152,23 +153,15 @@ function orderPaid(order: OrderPayload): LoyaltyEvent {
     discountCodes: (order.discount_codes ?? []).map((discount) => discount.code),
     ...orderLines(lines, currency),
     ...discountAmounts(order, currency),
-    ...orderOrigin(order),
+    ...orderOrigin({
+      email: order.email,
+      browserIp: order.browser_ip,
+      address: order.shipping_address && { ...order.shipping_address, countryCode: order.shipping_address.country_code },
+      customerName: { first: order.customer?.first_name, last: order.customer?.last_name },
+    }),
   };
 }
 
-/** The order's e-mail, browser IP and shipping address, for the referral fraud rules. */
-function orderOrigin(order: OrderPayload): { origin?: NonNullable<OrderPaid['origin']> } {
-  const address = order.shipping_address;
-  const shippingAddress = address ? [address.address1, address.address2, address.city, address.zip, address.country_code].filter(Boolean).join(', ') : '';
-  const name = address?.name ?? ([order.customer?.first_name, order.customer?.last_name].filter(Boolean).join(' ') || undefined);
-  const origin = {
-    ...(order.email ? { email: order.email } : {}),
-    ...(order.browser_ip ? { browserIp: order.browser_ip } : {}),
-    ...(shippingAddress ? { shippingAddress } : {}),
-    ...(name ? { name } : {}),
-  };
-  return Object.keys(origin).length ? { origin } : {};
-}
 
 /** What each discount code took off the order: `amount` is in the shop's currency, like the order's other plain amounts. */
 function discountAmounts(order: OrderPayload, currency: string): { discountAmounts?: Record<string, number> } {
