@@ -52,6 +52,7 @@ export const problemTitles: Readonly<Record<string, string>> = {
   'unsupported-media-type': 'The body is not in a format this address takes.',
   'not-configured': 'This is not set up in this deployment.',
   'invalid-campaign': 'The campaign has problems, so it was not saved.',
+  'invalid-winback': 'The win-back request has problems, so no reward was given.',
   'campaign-overlap': 'This campaign would run at the same time as another on the same orders.',
   'campaign-started': 'This campaign has begun, so its terms stay as they are.',
   'too-many-campaigns': 'The shop keeps as many campaigns as it can.',

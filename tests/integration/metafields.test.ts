@@ -56,8 +56,9 @@ describe('customer metafields from the change stream', () => {
     for (const call of metafields.writes) for (const write of call) expect(write.namespace).toBe('$app');
   });
 
-  it('writes the public program to the shop metafield, as GET /proxy/program answers it', async () => {
-    const program = await json(await service.proxy('/program'));
+  it('writes the public program to the shop metafield, as GET /proxy/program answers it (without the campaigns running now, which change with the clock, not with the program)', async () => {
+    const { campaigns, ...program } = await json(await service.proxy('/program'));
+    expect(campaigns).toEqual([]);
     expect(metafields.valueOf(FAKE_SHOP_GID, 'program')).toEqual(program);
   });
 
