@@ -13,7 +13,7 @@ import { isPlainObject } from '../program/program-problems.ts';
 import { retryOnConflict } from '../store/retry.ts';
 import type { ApiDeps } from './deps.ts';
 import { jsonBody } from './json-body.ts';
-import type { MemberEnv } from './member-routes.ts';
+import type { MemberEnv } from './member-env.ts';
 import { HttpProblem, problem } from './problems.ts';
 
 export function birthdayRoutes(deps: ApiDeps) {

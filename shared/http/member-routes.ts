@@ -24,9 +24,10 @@ import { enforceRateLimit, FEEDBACK_LIMIT, REDEMPTION_LIMIT } from './rate-limit
 import { memberView, publicProgram } from './views.ts';
 import { runningCampaignsView } from './campaign-views.ts';
 import { birthdayRoutes } from './birthday-routes.ts';
+import type { MemberEnv } from './member-env.ts';
 
 /** What the door's middleware sets: who asks, in which shop, and when. */
-export type MemberEnv = { Variables: { shop: Shop; customerId: string | undefined; now: Date } };
+export type { MemberEnv };
 /** The door's proof of who is asking: it sets `shop`, `customerId` and `now`, or throws. */
 export type IdentifyCustomer = MiddlewareHandler<MemberEnv>;
 

@@ -15,7 +15,7 @@ import { friendKey, referralSettings } from '../referrals/referral.ts';
 import type { Shop } from '../store/ports.ts';
 import type { ApiDeps } from './deps.ts';
 import { jsonBody } from './json-body.ts';
-import type { MemberEnv } from './member-routes.ts';
+import type { MemberEnv } from './member-env.ts';
 import { HttpProblem, problem } from './problems.ts';
 import { enforceRateLimit, type RateLimit } from './rate-limits.ts';
 
