@@ -13,7 +13,6 @@ import type { LedgerEntry } from '../ledger/types.ts';
 import { isLocaleTag, requestedLocales } from '../program/content.ts';
 import { RewardsError } from '../rewards/errors.ts';
 import { redeemReward } from '../rewards/redeem-reward.ts';
-import type { Shop } from '../store/ports.ts';
 import { retryOnConflict } from '../store/retry.ts';
 import { redemptionFacts } from './activity-log.ts';
 import type { ApiDeps } from './deps.ts';
