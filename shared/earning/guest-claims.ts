@@ -18,7 +18,7 @@ import type { Change } from './change.ts';
 import { CurrencyMismatchError } from './errors.ts';
 import type { CustomerCreated, OrderPaid } from './events.ts';
 import { credit, newMember, withActivity, withOrderStats } from './members.ts';
-import { newOrder, orderLotId, refundMinor, settle, type OrderContext } from './orders.ts';
+import { eligibleMinorOf, newOrder, orderLotId, settle, withPayment, type OrderContext } from './orders.ts';
 
 export const DEFAULT_GUEST_CLAIM_DAYS = 30;
 /** The most claims one `customers/create` takes (the oldest open first): its transaction stays bounded. */
@@ -41,28 +41,11 @@ export function recordGuestOrder(ctx: OrderContext, event: OrderPaid): Change | 
   const order = ctx.order ?? newOrder(ctx.shop, event.orderId);
   if (order.paid) return null;
   if (ctx.currency && event.currency !== ctx.currency) throw new CurrencyMismatchError(event.orderId, event.currency, ctx.currency);
-  const eligibleMinor = Math.max(0, event.subtotalMinor - event.giftCardMinor - (event.taxesIncluded ? event.includedTaxMinor : 0));
+  const eligibleMinor = eligibleMinorOf(event);
   const tier = ctx.program.tiers[0]!;
   const { pointsPerUnit } = ctx.program.earning;
   const points = pointsForSpend(eligibleMinor, event.currency, pointsPerUnit, tier.multiplier);
-  const paidOrder: Order = {
-    ...order,
-    refunds: Object.fromEntries(Object.entries(order.refunds).map(([id, refund]) => [id, { at: refund.at, ...refundMinor(refund, event.currency) }])),
-    paid: {
-      at: event.at,
-      currency: event.currency,
-      subtotalMinor: event.subtotalMinor,
-      giftCardMinor: event.giftCardMinor,
-      taxesIncluded: event.taxesIncluded,
-      includedTaxMinor: event.includedTaxMinor,
-      eligibleMinor,
-      points,
-      pointsPerUnit,
-      tier: tier.name,
-      multiplier: tier.multiplier,
-      discountCodes: event.discountCodes,
-    },
-  };
+  const paidOrder = withPayment(order, event, { eligibleMinor, points, pointsPerUnit, tier });
   const guestClaim: GuestClaim = {
     shop: ctx.shop,
     emailHash: emailHash(event.guestEmail),

@@ -50,24 +50,24 @@ export function orderLotId(orderId: string): string {
   return `order:${orderId}`;
 }
 
-/** Earns on a paid order. `null` when the payment was already counted or the order is a guest's. */
-export function applyOrderPaid(ctx: OrderContext, event: OrderPaid): Change | null {
-  const order = ctx.order ?? newOrder(ctx.shop, event.orderId);
-  if (order.paid || !event.customerId) return null;
-  if (ctx.currency && event.currency !== ctx.currency) throw new CurrencyMismatchError(event.orderId, event.currency, ctx.currency);
-  const member = ctx.member ?? enrolledByOrder(ctx, event);
-  const eligibleMinor = Math.max(0, event.subtotalMinor - event.giftCardMinor - (event.taxesIncluded ? event.includedTaxMinor : 0));
-  const tier = tierForSpend(ctx.program, spendBefore(member.spendByOrder, event.at, event.orderId), event.currency);
-  const { pointsPerUnit } = ctx.program.earning;
-  // Imported history counts toward tiers and spend; it earns only when the program says so.
-  const earns = !event.imported || ctx.program.history?.importedOrdersEarnPoints === true;
-  const bonus = earns ? campaignBonus({ campaigns: ctx.campaigns ?? [], at: event.at, tier: tier.name, tierMultiplier: tier.multiplier, eligibleMinor, ...(event.lines ? { lines: event.lines } : {}), currency: event.currency, pointsPerUnit }) : undefined;
-  const points = (earns ? pointsForSpend(eligibleMinor, event.currency, pointsPerUnit, tier.multiplier) : 0) + (bonus?.points ?? 0);
-  const paidOrder: Order = {
+/** What an order earns on: its subtotal after discounts, without gift cards bought, and without the tax included in prices. */
+export function eligibleMinorOf(event: OrderPaid): number {
+  return Math.max(0, event.subtotalMinor - event.giftCardMinor - (event.taxesIncluded ? event.includedTaxMinor : 0));
+}
+
+/**
+ * The order with its payment's facts, as a member's paid order and a guest's claimable one keep
+ * them. Refunds that arrived before anything named the currency are read in the order's now.
+ */
+export function withPayment(
+  order: Order,
+  event: OrderPaid,
+  rated: { eligibleMinor: number; points: number; pointsPerUnit: number; tier: { name: string; multiplier: number } },
+  extra: Partial<NonNullable<Order['paid']>> = {},
+): Order {
+  return {
     ...order,
-    // Refunds that arrived before anything named the currency are read in the order's now.
     refunds: Object.fromEntries(Object.entries(order.refunds).map(([id, refund]) => [id, { at: refund.at, ...refundMinor(refund, event.currency) }])),
-    customerId: event.customerId,
     paid: {
       at: event.at,
       currency: event.currency,
@@ -75,16 +75,37 @@ export function applyOrderPaid(ctx: OrderContext, event: OrderPaid): Change | nu
       giftCardMinor: event.giftCardMinor,
       taxesIncluded: event.taxesIncluded,
       includedTaxMinor: event.includedTaxMinor,
-      eligibleMinor,
-      points,
-      pointsPerUnit,
-      tier: tier.name,
-      multiplier: tier.multiplier,
+      eligibleMinor: rated.eligibleMinor,
+      points: rated.points,
+      pointsPerUnit: rated.pointsPerUnit,
+      tier: rated.tier.name,
+      multiplier: rated.tier.multiplier,
       discountCodes: event.discountCodes,
+      ...extra,
+    },
+  };
+}
+
+/** Earns on a paid order. `null` when the payment was already counted or the order is a guest's. */
+export function applyOrderPaid(ctx: OrderContext, event: OrderPaid): Change | null {
+  const order = ctx.order ?? newOrder(ctx.shop, event.orderId);
+  if (order.paid || !event.customerId) return null;
+  if (ctx.currency && event.currency !== ctx.currency) throw new CurrencyMismatchError(event.orderId, event.currency, ctx.currency);
+  const member = ctx.member ?? enrolledByOrder(ctx, event);
+  const eligibleMinor = eligibleMinorOf(event);
+  const tier = tierForSpend(ctx.program, spendBefore(member.spendByOrder, event.at, event.orderId), event.currency);
+  const { pointsPerUnit } = ctx.program.earning;
+  // Imported history counts toward tiers and spend; it earns only when the program says so.
+  const earns = !event.imported || ctx.program.history?.importedOrdersEarnPoints === true;
+  const bonus = earns ? campaignBonus({ campaigns: ctx.campaigns ?? [], at: event.at, tier: tier.name, tierMultiplier: tier.multiplier, eligibleMinor, ...(event.lines ? { lines: event.lines } : {}), currency: event.currency, pointsPerUnit }) : undefined;
+  const points = (earns ? pointsForSpend(eligibleMinor, event.currency, pointsPerUnit, tier.multiplier) : 0) + (bonus?.points ?? 0);
+  const paidOrder: Order = {
+    ...withPayment(order, event, { eligibleMinor, points, pointsPerUnit, tier }, {
       ...(bonus ? { campaign: { id: bonus.campaignId, name: bonus.name, points: bonus.points } } : {}),
       ...loyaltyDiscount(ctx, event),
       ...(event.imported ? { imported: true as const } : {}),
-    },
+    }),
+    customerId: event.customerId,
   };
   // Inside the program's return window the points are pending, unless the window is already over.
   const pendingUntil = ctx.program.pendingDays > 0 ? addDays(event.at, ctx.program.pendingDays).toISOString() : undefined;
