@@ -92,7 +92,7 @@ export type LoyaltyEvent = OrderPaid | OrderCancelled | RefundCreated | Customer
 /** Shopify's mandatory privacy webhooks, and the uninstall. */
 export type PrivacyEvent =
   | { kind: 'app-uninstalled' }
-  | { kind: 'customer-redact'; customerId: string; orderIds: string[] }
+  | { kind: 'customer-redact'; customerId: string; /** The customer's e-mail, when Shopify names it: what a referral's friend is known by. */ email?: string; orderIds: string[] }
   | { kind: 'shop-redact' }
   | { kind: 'customer-data-request'; customerId: string; orderIds: string[]; requestId: string };
 

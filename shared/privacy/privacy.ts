@@ -13,6 +13,7 @@ import { newShop } from '../earning/shops.ts';
 import type { AccessTokenStore, LoyaltyStore } from '../store/ports.ts';
 import type { ExportRequest } from '../store/records.ts';
 import { retryOnConflict } from '../store/retry.ts';
+import { redactReferralFriend } from '../referrals/redact-friend.ts';
 
 export type { ExportRequest } from '../store/records.ts';
 
@@ -51,7 +52,7 @@ export async function handlePrivacyEvent(
     case 'shop-redact':
       return { outcome: 'applied', detail: await eraseShop(store, shop) };
     case 'customer-redact':
-      return { outcome: 'applied', detail: await redactCustomer(store, shop, event.customerId, now) };
+      return { outcome: 'applied', detail: { ...(await redactCustomer(store, shop, event.customerId, now)), ...(event.email ? { referralFriend: await redactReferralFriend(store.referrals, shop, event.email) } : {}) } };
     case 'customer-data-request': {
       const request = { shop, customerId: event.customerId, orderIds: event.orderIds, requestId: event.requestId };
       return { outcome: 'applied', detail: { location: await exports.export(request, () => buildCustomerExport(store, request, new Date(now))) } };

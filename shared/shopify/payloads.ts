@@ -107,7 +107,7 @@ export const refundSchema = z.object({
 
 /** `customers/redact`, `customers/data_request`: the customer and the orders concerned. */
 export const customerPrivacySchema = z.object({
-  customer: z.object({ id: idSchema }),
+  customer: z.object({ id: idSchema, email: z.nullish(z.string().check(z.maxLength(320))) }),
   orders_to_redact: z.nullish(z.array(idSchema).check(z.maxLength(10_000))),
   orders_requested: z.nullish(z.array(idSchema).check(z.maxLength(10_000))),
   data_request: z.nullish(z.object({ id: idSchema })),

@@ -105,7 +105,7 @@ export function toEvent(topic: EarningTopic, body: unknown): LoyaltyEvent {
       return { kind: 'shop-redact' };
     case 'customers/redact': {
       const request = validated(customerPrivacySchema, body, topic);
-      return { kind: 'customer-redact', customerId: String(request.customer.id), orderIds: (request.orders_to_redact ?? []).map(String) };
+      return { kind: 'customer-redact', customerId: String(request.customer.id), ...(request.customer.email ? { email: request.customer.email } : {}), orderIds: (request.orders_to_redact ?? []).map(String) };
     }
     case 'customers/data_request': {
       const request = validated(customerPrivacySchema, body, topic);

@@ -316,3 +316,28 @@ describe('shop/redact', () => {
     expect((await itemsOf()).map((item) => [item.PK, item.SK])).toEqual([]);
   });
 });
+
+describe('customers/redact of a friend', () => {
+  it('erases the friend’s e-mail and name from the advocate’s referral, which keeps its status and ids', async () => {
+    const anna = await advocate('anna.redacted.friend@example.com');
+    const friendEmail = 'Redact.Me@example.org';
+    const { code } = await json(await claim({ code: anna.code, email: friendEmail }));
+    const orderId = nextOrder++;
+    expect((await service.webhook('orders/paid', friendOrder({ customerId: null, code, email: friendEmail, name: 'Rita Redact', id: orderId }))).status).toBe(200);
+    const before = (await referralsOf('claimed')).find((referral) => referral.advocateId === anna.id)!;
+    expect(before).toMatchObject({ friendEmail: friendEmail.toLowerCase(), order: { orderId: String(orderId), email: friendEmail.toLowerCase(), name: 'Rita Redact' } });
+
+    const request = { shop_id: 1, shop_domain: SHOP, customer: { id: 777_001, email: friendEmail, phone: null }, orders_to_redact: [orderId] };
+    expect((await service.webhook('customers/redact', request)).status).toBe(200);
+    const after = (await referralsOf('claimed')).find((referral) => referral.id === before.id)!;
+    expect(after).toMatchObject({ status: 'claimed', advocateId: anna.id, friendEmail: 'redacted', order: { orderId: String(orderId) } });
+    expect(after.order).not.toHaveProperty('email');
+    expect(after.order).not.toHaveProperty('name');
+    expect(JSON.stringify(after).toLowerCase()).not.toContain('redact.me');
+
+    // Delivered again: nothing left to erase, still 200; the referral is still settled as any other.
+    expect((await service.webhook('customers/redact', request)).status).toBe(200);
+    expect(await service.job('referrals', AFTER_HOLD)).toMatchObject({ completed: expect.any(Number) });
+    expect((await service.member(anna.id)).balance).toBe(600);
+  });
+});
