@@ -6,18 +6,14 @@
  *
  * Browser-side callbacks are typed loosely (`any`): the test project has no DOM types, on purpose.
  */
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { ServerType } from '@hono/node-server';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, assertChromium, browserTestsRun } from '../support/browser.ts';
+import { assertChromium, browserTestsRun, ARTIFACTS, launchChromium, serveOnLoopback } from '../support/browser.ts';
 import { paidOrder } from '../support/fixtures.ts';
 import { proxyQuery, sessionToken, SHOP, testService } from '../support/http.ts';
 
 const runs = browserTestsRun();
-const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const ARTIFACTS = 'test-artifacts';
 const NOW = '2026-06-01T12:00:00Z';
 
 let service: Awaited<ReturnType<typeof testService>>;
@@ -64,14 +60,10 @@ beforeAll(async () => {
   await seedShop();
   // The dashboard's figures follow the change stream: wait until it is read to its end.
   await service.figures();
-  const port = await new Promise<number>((resolve) => {
-    server = serve({ fetch: service.app.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) => resolve(info.port));
-  });
-  origin = `http://127.0.0.1:${port}`;
+  ({ server, origin } = await serveOnLoopback(service.app.fetch));
   // Valid for the whole run: the service's clock stands still at NOW.
   token = await sessionToken({ at: new Date(NOW), expiresIn: 3600 });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

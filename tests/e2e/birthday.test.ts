@@ -4,18 +4,14 @@
  * the date, when its points come and from when it may change; the store owner sets the birthday
  * points and the guest claim days in the admin's program editor (App Bridge stubbed).
  */
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser } from 'playwright-core';
+import type { ServerType } from '@hono/node-server';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SHOP } from '../../local/demo-store.ts';
-import { CHROMIUM, assertChromium, browserTestsRun } from '../support/browser.ts';
+import { assertChromium, browserTestsRun, ARTIFACTS, launchChromium, serveOnLoopback, stubAppBridge } from '../support/browser.ts';
 import { sessionToken, SHOP, testService } from '../support/http.ts';
 
 const runs = browserTestsRun();
-const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const ARTIFACTS = 'test-artifacts';
 const NOW = '2026-06-01T12:00:00Z';
 
 let service: Awaited<ReturnType<typeof testService>>;
@@ -29,12 +25,8 @@ beforeAll(async () => {
   service = await testService(NOW);
   const created = await service.webhook('customers/create', { id: 1001, email: 'member@example.com', created_at: '2026-05-01T00:00:00Z', updated_at: '2026-05-01T00:00:00Z' }, { shop: DEMO_SHOP });
   if (created.status !== 200) throw new Error(`seeding: ${created.status}`);
-  const port = await new Promise<number>((resolve) => {
-    server = serve({ fetch: service.app.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) => resolve(info.port));
-  });
-  origin = `http://127.0.0.1:${port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  mkdirSync(ARTIFACTS, { recursive: true });
+  ({ server, origin } = await serveOnLoopback(service.app.fetch));
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -79,7 +71,7 @@ describe.runIf(runs)('the widget’s birthday form, in Chromium', () => {
     page.setDefaultTimeout(10_000);
     page.on('pageerror', (error) => errors.push(error.message));
     await page.clock.setFixedTime(new Date(NOW));
-    await page.route('https://cdn.shopify.com/**', (route) => route.fulfill({ contentType: 'text/javascript', body: `window.shopify = { idToken: async () => ${JSON.stringify(token)} };` }));
+    await stubAppBridge(page, token);
     await page.goto(`${origin}/app?shop=${SHOP}&host=YWRtaW4&embedded=1#/program`);
     const points = page.locator('input[data-path="birthday.points"]');
     const days = page.locator('input[data-path="guests.claimDays"]');

@@ -5,18 +5,14 @@
  * field (422), ending the running one lets the new one be scheduled. The storefront widget shows
  * the running campaign's banner.
  */
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser } from 'playwright-core';
+import type { ServerType } from '@hono/node-server';
+import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SHOP } from '../../local/demo-store.ts';
-import { CHROMIUM, assertChromium, browserTestsRun } from '../support/browser.ts';
+import { assertChromium, browserTestsRun, ARTIFACTS, launchChromium, serveOnLoopback, stubAppBridge } from '../support/browser.ts';
 import { sessionToken, SHOP, testService } from '../support/http.ts';
 
 const runs = browserTestsRun();
-const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const ARTIFACTS = 'test-artifacts';
 const NOW = '2026-06-01T12:00:00Z';
 const LAUNCH = { name: 'Launch week', startsAt: NOW, endsAt: '2026-06-08T00:00:00Z', kind: 'multiplier', multiplier: 2, target: { type: 'all' } };
 
@@ -37,12 +33,8 @@ beforeAll(async () => {
   service = await testService(NOW);
   await schedule(SHOP);
   await schedule(DEMO_SHOP);
-  const port = await new Promise<number>((resolve) => {
-    server = serve({ fetch: service.app.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) => resolve(info.port));
-  });
-  origin = `http://127.0.0.1:${port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  mkdirSync(ARTIFACTS, { recursive: true });
+  ({ server, origin } = await serveOnLoopback(service.app.fetch));
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -67,7 +59,7 @@ describe.runIf(runs)('campaigns, in Chromium', () => {
   it('lists the running campaign, names it when a new one overlaps, and schedules once it is ended', async () => {
     const token = await sessionToken({ at: new Date(NOW), expiresIn: 3600 });
     const page = await newPage();
-    await page.route('https://cdn.shopify.com/**', (route) => route.fulfill({ contentType: 'text/javascript', body: `window.shopify = { idToken: async () => ${JSON.stringify(token)} };` }));
+    await stubAppBridge(page, token);
     await page.goto(`${origin}/app?shop=${SHOP}&host=YWRtaW4&embedded=1#/campaigns`);
 
     const rows = page.locator('table tbody tr');

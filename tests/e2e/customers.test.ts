@@ -3,20 +3,16 @@
  * DynamoDB Local, App Bridge stubbed as in `admin.test.ts`: the lifecycle pyramid and the moves
  * chart from the stream's figures, the priority lists, the CSV export and a win-back reward sent.
  */
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { ServerType } from '@hono/node-server';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newShop } from '../../shared/earning/shops.ts';
 import { parseProgram } from '../../shared/program/program.ts';
-import { CHROMIUM, assertChromium, browserTestsRun } from '../support/browser.ts';
+import { assertChromium, browserTestsRun, ARTIFACTS, launchChromium, serveOnLoopback, stubAppBridge } from '../support/browser.ts';
 import { paidOrder } from '../support/fixtures.ts';
 import { sessionToken, SHOP, testService } from '../support/http.ts';
 
 const runs = browserTestsRun();
-const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const ARTIFACTS = 'test-artifacts';
 const NOW = '2026-05-01T12:00:00Z';
 
 let service: Awaited<ReturnType<typeof testService>>;
@@ -50,19 +46,15 @@ beforeAll(async () => {
   service = await testService(NOW);
   await seedShop();
   await service.figures();
-  const port = await new Promise<number>((resolve) => {
-    server = serve({ fetch: service.app.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) => resolve(info.port));
-  });
-  origin = `http://127.0.0.1:${port}`;
+  ({ server, origin } = await serveOnLoopback(service.app.fetch));
   const token = await sessionToken({ at: new Date(NOW), expiresIn: 3600 });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   page = await context.newPage();
   page.setDefaultTimeout(15_000);
   page.on('pageerror', (error) => pageErrors.push(error.message));
   await page.clock.setFixedTime(new Date(NOW));
-  await page.route('https://cdn.shopify.com/**', (route) => route.fulfill({ contentType: 'text/javascript', body: `window.shopify = { idToken: async () => ${JSON.stringify(token)} };` }));
+  await stubAppBridge(page, token);
   await page.goto(`${origin}/app?shop=${SHOP}&host=YWRtaW4&embedded=1#/customers`);
 }, 120_000);
 

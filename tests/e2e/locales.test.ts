@@ -4,19 +4,15 @@
  * the store owner translated them), money in yen with the locale's own format, and the guest's
  * earning rate as "1 point for every ¥100". One browser for the file.
  */
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { ServerType } from '@hono/node-server';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SHOP } from '../../local/demo-store.ts';
-import { CHROMIUM, assertChromium, browserTestsRun } from '../support/browser.ts';
+import { assertChromium, browserTestsRun, ARTIFACTS, launchChromium, serveOnLoopback, stubAppBridge } from '../support/browser.ts';
 import { paidOrder } from '../support/fixtures.ts';
 import { json, sessionToken, testService } from '../support/http.ts';
 
 const runs = browserTestsRun();
-const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const ARTIFACTS = 'test-artifacts';
 const NOW = '2026-06-01T12:00:00Z';
 
 let service: Awaited<ReturnType<typeof testService>>;
@@ -53,12 +49,8 @@ beforeAll(async () => {
   };
   const saved = await admin('/program', { method: 'PUT', body: JSON.stringify(program) });
   if (saved.status !== 200) throw new Error(`saving the program: ${saved.status} ${await saved.text()}`);
-  const port = await new Promise<number>((resolve) => {
-    server = serve({ fetch: service.app.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) => resolve(info.port));
-  });
-  origin = `http://127.0.0.1:${port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  mkdirSync(ARTIFACTS, { recursive: true });
+  ({ server, origin } = await serveOnLoopback(service.app.fetch));
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -117,7 +109,7 @@ describe.runIf(runs)('the widget in the customer’s language and the shop’s c
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.route('https://cdn.shopify.com/**', (route) => route.fulfill({ contentType: 'text/javascript', body: `window.shopify = { idToken: async () => ${JSON.stringify(token)} };` }));
+    await stubAppBridge(page, token);
     // Money in the admin carries the shop's currency: the member's spend, the program's labels.
     await page.goto(`${origin}/app?shop=${DEMO_SHOP}&host=YWRtaW4&embedded=1#/members/1001`);
     await expect.poll(async () => (await page.locator('main').innerText()).replace(/\s+/g, ' ')).toContain('¥60,000 spent in the window');

@@ -6,17 +6,14 @@
  *
  * Browser-side callbacks are typed loosely (`any`): the test project has no DOM types, on purpose.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { ServerType } from '@hono/node-server';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, assertChromium, browserTestsRun } from '../support/browser.ts';
+import { assertChromium, browserTestsRun, ARTIFACTS, launchChromium, serveOnLoopback, stubAppBridge } from '../support/browser.ts';
 import { SHOP, sessionToken, testService } from '../support/http.ts';
 
 const runs = browserTestsRun();
-const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const ARTIFACTS = 'test-artifacts';
 const NOW = '2026-06-01T12:00:00Z';
 
 let service: Awaited<ReturnType<typeof testService>>;
@@ -29,13 +26,9 @@ beforeAll(async () => {
   if (!runs) return;
   assertChromium();
   service = await testService(NOW);
-  const port = await new Promise<number>((resolve) => {
-    server = serve({ fetch: service.app.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) => resolve(info.port));
-  });
-  origin = `http://127.0.0.1:${port}`;
+  ({ server, origin } = await serveOnLoopback(service.app.fetch));
   token = await sessionToken({ at: new Date(NOW), expiresIn: 3600 });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -50,7 +43,7 @@ describe.runIf(runs)('the Import & export screen, in Chromium', () => {
     page.setDefaultTimeout(15_000);
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.route('https://cdn.shopify.com/**', (route) => route.fulfill({ contentType: 'text/javascript', body: `window.shopify = { idToken: async () => ${JSON.stringify(token)} };` }));
+    await stubAppBridge(page, token);
     await page.goto(`${origin}/app?shop=${SHOP}&host=YWRtaW4&embedded=1#/migration`);
     const file = page.locator('#import-file');
 

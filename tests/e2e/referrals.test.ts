@@ -5,21 +5,17 @@
  * the welcome code. App Bridge is stubbed as in `admin.test.ts`; discount codes stay pending (no
  * Admin API here), which the widget shows all the same.
  */
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser } from 'playwright-core';
+import type { ServerType } from '@hono/node-server';
+import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SHOP } from '../../local/demo-store.ts';
 import { newShop } from '../../shared/earning/shops.ts';
 import { parseProgram } from '../../shared/program/program.ts';
-import { CHROMIUM, assertChromium, browserTestsRun } from '../support/browser.ts';
+import { assertChromium, browserTestsRun, ARTIFACTS, launchChromium, serveOnLoopback, stubAppBridge } from '../support/browser.ts';
 import { paidOrder } from '../support/fixtures.ts';
 import { proxyQuery, sessionToken, SHOP, testService } from '../support/http.ts';
 
 const runs = browserTestsRun();
-const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const ARTIFACTS = 'test-artifacts';
 const NOW = '2026-06-01T12:00:00Z';
 const REFERRALS = { enabled: true, advocatePoints: 500, friendReward: { name: '5 off your first order', kind: 'fixed_amount', value: 5 }, holdDays: 14, sameOriginLimit: 3 };
 
@@ -55,12 +51,8 @@ beforeAll(async () => {
   await seedBlocked();
   await deliver('customers/create', { id: 1001, email: 'member@example.com', created_at: '2026-05-01T00:00:00Z', updated_at: '2026-05-01T00:00:00Z' }, DEMO_SHOP);
   advocateCode = (await service.member('1001', DEMO_SHOP)).referral.code;
-  const port = await new Promise<number>((resolve) => {
-    server = serve({ fetch: service.app.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) => resolve(info.port));
-  });
-  origin = `http://127.0.0.1:${port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  mkdirSync(ARTIFACTS, { recursive: true });
+  ({ server, origin } = await serveOnLoopback(service.app.fetch));
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -85,7 +77,7 @@ describe.runIf(runs)('referrals, in Chromium', () => {
   it('lists the blocked referrals with their reasons in words, and approves one', async () => {
     const token = await sessionToken({ at: new Date(NOW), expiresIn: 3600 });
     const page = await newPage();
-    await page.route('https://cdn.shopify.com/**', (route) => route.fulfill({ contentType: 'text/javascript', body: `window.shopify = { idToken: async () => ${JSON.stringify(token)} };` }));
+    await stubAppBridge(page, token);
     await page.goto(`${origin}/app?shop=${SHOP}&host=YWRtaW4&embedded=1#/referrals`);
 
     const rows = page.locator('table tbody tr');

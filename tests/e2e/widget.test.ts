@@ -5,22 +5,16 @@
  *
  * Browser-side callbacks are typed loosely (`any`): the test project has no DOM types, on purpose.
  */
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { ServerType } from '@hono/node-server';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SHOP } from '../../local/demo-store.ts';
-import { CHROMIUM, assertChromium, browserTestsRun } from '../support/browser.ts';
+import { assertChromium, browserTestsRun, ARTIFACTS, launchChromium, serveOnLoopback } from '../support/browser.ts';
 import { paidOrder } from '../support/fixtures.ts';
 import { testService } from '../support/http.ts';
 
 // Without Chromium: skipped, with one line, locally; failed in CI (LOYALTY_REQUIRE_BROWSER=1).
 const runs = browserTestsRun();
-// Known to work on small CI machines; without the background-networking ones Chromium's own
-// connections crowd out the page's and get refused in bursts.
-const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const ARTIFACTS = 'test-artifacts';
 
 let service: Awaited<ReturnType<typeof testService>>;
 let server: ServerType;
@@ -42,12 +36,8 @@ beforeAll(async () => {
   assertChromium();
   service = await testService('2026-06-01T12:00:00Z');
   await Promise.all([1001, 1002, 1003].map(seedMember));
-  const port = await new Promise<number>((resolve) => {
-    server = serve({ fetch: service.app.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) => resolve(info.port));
-  });
-  origin = `http://127.0.0.1:${port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  mkdirSync(ARTIFACTS, { recursive: true });
+  ({ server, origin } = await serveOnLoopback(service.app.fetch));
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
